@@ -1,0 +1,3 @@
+export * from './blob-store-suite.js'
+export * from './services/test-service.js'
+export * from './services/require-service.js'
