@@ -71,6 +71,8 @@ export class HeldLease implements Lease {
       this.markLost('renewal refused: the lease was taken or removed')
       throw this.#lostError('renew')
     }
+    // Lost (expired locally, or released) while the request was in flight: stay lost.
+    if (this.lost) throw this.#lostError('renew')
     this.#deadline = startedAt + this.#ttlMs
     this.#expiresAt = new Date(Date.now() - (performance.now() - startedAt) + this.#ttlMs)
     this.#armExpiry()
@@ -82,7 +84,10 @@ export class HeldLease implements Lease {
     this.#stopTimers()
     const wasLost = this.lost
     this.#controller.abort(new VolumeError('EBUSY', { op: 'release', path: this.volumeId, reason: 'LeaseReleased', detail: 'lease released' }))
-    if (!wasLost) await this.#backend.release(this)
+    if (!wasLost) return this.#backend.release(this)
+    // The store may still hold a lease we consider lost (local expiry runs early): free it, best effort.
+    // Backends release by token, so this never touches a newer lease.
+    await this.#backend.release(this).catch(() => undefined)
   }
 
   /** Marks the lease lost and fires its signal (idempotent). */

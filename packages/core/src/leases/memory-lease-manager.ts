@@ -39,7 +39,7 @@ export class MemoryLeaseManager implements LeaseManager {
     const grants = this.#live(volumeId)
     for (const [other, grant] of grants) {
       if (other !== holderId && !leaseModesCompatible(grant.info.mode, mode)) {
-        throw new VolumeError('EBUSY', { op: 'attach', path: volumeId, reason: 'VolumeAttached', detail: `volume is already attached (${grant.info.mode}) by another holder` })
+        throw new VolumeError('EBUSY', { op: 'attach', path: volumeId, reason: 'VolumeAttached', detail: `Volume "${volumeId}" is already attached (${grant.info.mode})` })
       }
     }
     const token = (this.#tokens.get(volumeId) ?? 0) + 1

@@ -1,0 +1,27 @@
+import type { BlobStore } from '../blob/blob-store.js'
+import type { AttributeDefaults } from '../metadata/codec.js'
+import type { KeySpace } from '../paths/key-space.js'
+
+/**
+ * Called before every mutation of a volume with the operation and path. Throws to
+ * refuse it: a read-only attachment throws EROFS, a lost lease EBUSY, a full volume ENOSPC.
+ */
+export interface MutationGuard {
+  beforeMutation(op: string, path: string): Promise<void>
+}
+
+/** Everything the operations of one volume share. */
+export interface VolumeContext {
+  readonly volumeId: string
+  readonly blobs: BlobStore
+  readonly keys: KeySpace
+  readonly defaults: AttributeDefaults
+  /** Requests in flight for listings, recursive copies and deletes. */
+  readonly concurrency: number
+  readonly guard?: MutationGuard | undefined
+}
+
+/** Runs the context's guard, if any. */
+export async function guardMutation(context: VolumeContext, op: string, path: string): Promise<void> {
+  await context.guard?.beforeMutation(op, path)
+}

@@ -1,0 +1,125 @@
+import type { Readable } from 'node:stream'
+import type { WriteData } from '../blob/body.js'
+import { isVolumeError } from '../errors/volume-error.js'
+import type { EntryInfo } from '../metadata/entry-info.js'
+import { normalisePath } from '../paths/volume-path.js'
+import type { VolumeInfo } from '../registry/volume-record.js'
+import { downloadDirectory } from '../transfer/download-directory.js'
+import type { TransferOptions, TransferSummary } from '../transfer/progress.js'
+import { uploadDirectory } from '../transfer/upload-directory.js'
+import { makeDir, type MakeDirOptions } from './directories.js'
+import { entryInfoWithTarget } from './entry-info-of.js'
+import { requireEntry } from './entry-resolver.js'
+import { listDirectory, type ListOptions } from './list-directory.js'
+import { copy, rename, type CopyOptions } from './move.js'
+import { openFile, readFile, type ReadFileOptions, type ReadFormat, type ReadResultByFormat } from './read-file.js'
+import { remove, type RemoveOptions } from './remove.js'
+import { updateMetadata } from './update-metadata.js'
+import type { VolumeContext } from './volume-context.js'
+import { checkOwnership } from './validate-options.js'
+import { writeFile, type WriteFileOptions } from './write-file.js'
+import type { OwnershipOptions } from './entry-info-of.js'
+
+/**
+ * A handle on one volume: a POSIX-like file tree, with methods named after the
+ * E2B Volumes SDK. Every path is absolute inside the volume and normalised once;
+ * nothing reaches outside it. The same rules hold on every storage adapter.
+ */
+export class Volume {
+  /** The registry record, or a synthetic one for a bucket opened as a volume. */
+  readonly info: VolumeInfo
+
+  constructor(
+    private readonly context: VolumeContext,
+    info: VolumeInfo,
+  ) {
+    this.info = info
+  }
+
+  get volumeId(): string {
+    return this.info.volumeId
+  }
+
+  get name(): string {
+    return this.info.name
+  }
+
+  /** Reads a file: text by default; `bytes`, `blob`, or `stream` (never buffered) on request; a byte `range` optionally. */
+  readFile(path: string, options?: ReadFileOptions<'text'>): Promise<string>
+  readFile<F extends ReadFormat>(path: string, options: ReadFileOptions<F> & { format: F }): Promise<ReadResultByFormat[F]>
+  readFile(path: string, options: ReadFileOptions = {}): Promise<unknown> {
+    return readFile(this.context, normalisePath(path, 'readFile'), options)
+  }
+
+  /** Opens a file as a Node `Readable` (consume or destroy it). */
+  async createReadStream(path: string, options: Omit<ReadFileOptions, 'format'> = {}): Promise<Readable> {
+    return (await openFile(this.context, normalisePath(path, 'open'), options, 'open')).body
+  }
+
+  /** Writes a whole file atomically, creating missing parents. Returns the new entry's info. */
+  writeFile(path: string, data: WriteData, options: WriteFileOptions = {}): Promise<EntryInfo> {
+    const normalised = normalisePath(path, 'writeFile')
+    checkOwnership(options, 'writeFile', normalised)
+    return writeFile(this.context, normalised, data, options)
+  }
+
+  /** Creates a directory; with `force`, parents too and an existing directory is fine. */
+  makeDir(path: string, options: MakeDirOptions = {}): Promise<EntryInfo> {
+    const normalised = normalisePath(path, 'mkdir')
+    checkOwnership(options, 'mkdir', normalised)
+    return makeDir(this.context, normalised, options)
+  }
+
+  /** Lists a directory's entries, `depth` levels down (default 1, at most 10). */
+  list(path: string, options: ListOptions = {}): Promise<EntryInfo[]> {
+    return listDirectory(this.context, normalisePath(path, 'list'), options)
+  }
+
+  /** Removes a file or an empty directory; `recursive` removes a whole tree. */
+  remove(path: string, options: RemoveOptions = {}): Promise<void> {
+    return remove(this.context, normalisePath(path, 'rm'), options)
+  }
+
+  /** Describes one entry. ENOENT when missing; ENOTDIR when an ancestor is a file. */
+  async getInfo(path: string): Promise<EntryInfo> {
+    const normalised = normalisePath(path, 'stat')
+    const entry = await requireEntry(this.context, normalised, 'stat')
+    return entryInfoWithTarget(this.context, normalised, entry.kind, entry.head)
+  }
+
+  /** Whether something exists at `path`. Invalid paths still throw. */
+  async exists(path: string): Promise<boolean> {
+    try {
+      await this.getInfo(path)
+      return true
+    } catch (error) {
+      if (isVolumeError(error, 'ENOENT', 'ENOTDIR')) return false
+      throw error
+    }
+  }
+
+  /** Changes mode, uid and gid (and ctime), keeping the content. */
+  updateMetadata(path: string, changes: OwnershipOptions): Promise<EntryInfo> {
+    return updateMetadata(this.context, normalisePath(path, 'updateMetadata'), changes)
+  }
+
+  /** Renames a file or directory (copy then delete on object storage). */
+  rename(from: string, to: string, options: { signal?: AbortSignal } = {}): Promise<EntryInfo> {
+    return rename(this.context, normalisePath(from, 'rename'), normalisePath(to, 'rename'), options.signal)
+  }
+
+  /** Copies a file, or a directory with `recursive`, on the server where the backend can. */
+  copy(from: string, to: string, options: CopyOptions = {}): Promise<EntryInfo> {
+    return copy(this.context, normalisePath(from, 'copy'), normalisePath(to, 'copy'), options)
+  }
+
+  /** Uploads a local directory tree with bounded concurrency and progress. */
+  uploadDirectory(localDir: string, remoteDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
+    return uploadDirectory(this.context, localDir, remoteDir, options)
+  }
+
+  /** Downloads a volume directory tree to the local disk with bounded concurrency and progress. */
+  downloadDirectory(remoteDir: string, localDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
+    return downloadDirectory(this.context, remoteDir, localDir, options)
+  }
+}
