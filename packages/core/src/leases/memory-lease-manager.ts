@@ -5,7 +5,7 @@ import { HeldLease, type LeaseBackend } from './held-lease.js'
 import { leaseModesCompatible, type AcquireOptions, type Lease, type LeaseInfo, type LeaseManager } from './lease-manager.js'
 
 interface Grant {
-  readonly info: LeaseInfo
+  info: LeaseInfo
   deadline: number
 }
 
@@ -24,6 +24,7 @@ export class MemoryLeaseManager implements LeaseManager {
       const grant = this.#live(lease.volumeId).get(lease.holderId)
       if (!grant || grant.info.token !== lease.token) return false
       grant.deadline = performance.now() + ttlMs
+      grant.info = { ...grant.info, expiresAt: new Date(Date.now() + ttlMs) }
       return true
     },
     release: async (lease) => {
@@ -47,6 +48,7 @@ export class MemoryLeaseManager implements LeaseManager {
     const now = performance.now()
     const info: LeaseInfo = { volumeId, holderId, mode, token, expiresAt: new Date(Date.now() + ttlMs) }
     grants.set(holderId, { info, deadline: now + ttlMs })
+    this.#grants.set(volumeId, grants)
     return new HeldLease(info, ttlMs, this.#backend, options.autoRenew ?? true, now)
   }
 
@@ -75,15 +77,12 @@ export class MemoryLeaseManager implements LeaseManager {
     this.#grants.clear()
   }
 
-  /** The volume's grants with expired ones dropped. */
+  /** The volume's grants with expired ones dropped (a volume without grants is forgotten; `acquire` registers it). */
   #live(volumeId: string): Map<string, Grant> {
-    let grants = this.#grants.get(volumeId)
-    if (!grants) {
-      grants = new Map()
-      this.#grants.set(volumeId, grants)
-    }
+    const grants = this.#grants.get(volumeId) ?? new Map<string, Grant>()
     const now = performance.now()
     for (const [holderId, grant] of grants) if (grant.deadline <= now) grants.delete(holderId)
+    if (grants.size === 0) this.#grants.delete(volumeId)
     return grants
   }
 }
