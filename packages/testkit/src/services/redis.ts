@@ -1,0 +1,226 @@
+import { execFile } from 'node:child_process'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { dockerAvailable, findBinary, freePort, ServiceUnavailableError, startProcess, waitUntil, type ManagedProcess, type TestService } from './test-service.js'
+
+/** A redis-server for tests. */
+export interface RedisService extends TestService {
+  readonly host: string
+  readonly port: number
+  /** True when the harness started the server itself and can kill and restart it. */
+  readonly restartable: boolean
+  /** Kills the server with SIGKILL: without persistence, every key is lost. Only when `restartable`. */
+  kill(): Promise<void>
+  /** Starts the server again, empty, on the same port. Only when `restartable`. */
+  restart(): Promise<void>
+}
+
+/** A Redis Cluster for tests: three masters, no replicas. */
+export interface RedisClusterService extends TestService {
+  /** The masters, for `new Cluster(nodes)`. */
+  readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>
+}
+
+/** Options of {@link startRedis}. */
+export interface StartRedisOptions {
+  /** Require a server the harness can kill and restart (the local binary): skips `VOLUMES_REDIS_URL` and containers. */
+  readonly restartable?: boolean
+}
+
+/**
+ * Sends one command to a Redis server over a fresh connection and returns the reply
+ * (simple string, bulk string or integer as text; an error reply rejects).
+ * Dependency-free on purpose: the harness needs only PING, CLUSTER INFO and CONFIG.
+ */
+export function redisCommand(host: string, port: number, args: readonly string[], timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port })
+    let buffer = Buffer.alloc(0)
+    const done = (error: Error | undefined, value?: string): void => {
+      socket.destroy()
+      if (error) reject(error)
+      else resolve(value ?? '')
+    }
+    socket.setTimeout(timeoutMs, () => done(new Error(`redis ${host}:${port} did not answer ${args[0]} within ${timeoutMs} ms`)))
+    socket.on('error', (error) => done(error))
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`))
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk])
+      const lineEnd = buffer.indexOf('\r\n')
+      if (lineEnd < 0) return
+      const kind = String.fromCharCode(buffer[0]!)
+      const line = buffer.subarray(1, lineEnd).toString()
+      if (kind === '-') return done(new Error(line))
+      if (kind === '+' || kind === ':') return done(undefined, line)
+      if (kind === '$') {
+        const length = Number(line)
+        if (length < 0) return done(undefined, '')
+        if (buffer.length >= lineEnd + 2 + length) done(undefined, buffer.subarray(lineEnd + 2, lineEnd + 2 + length).toString())
+        return
+      }
+      done(new Error(`unexpected reply to ${args[0]}: ${buffer.toString().slice(0, 200)}`))
+    })
+  })
+}
+
+const pong = async (host: string, port: number): Promise<boolean> => (await redisCommand(host, port, ['PING'])) === 'PONG'
+
+function serverArgs(port: number, dataDir: string, extra: string[] = []): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir, ...extra]
+}
+
+function unsupported(what: string): () => Promise<void> {
+  return () => Promise.reject(new Error(`${what} is not supported for a Redis the harness did not start`))
+}
+
+/**
+ * Provides a redis-server: `VOLUMES_REDIS_URL` first, then the `redis-server` binary
+ * (Debian package, see scripts/install/redis.sh) on 127.0.0.1 on a free port without
+ * persistence (`--save '' --appendonly no`), then a `redis:7` container where a Docker
+ * engine runs. Only the binary can be killed and restarted.
+ *
+ * @example
+ * const redis = await provideService('redis-server', () => startRedis())
+ */
+export async function startRedis(options: StartRedisOptions = {}): Promise<RedisService> {
+  const fromEnv = process.env.VOLUMES_REDIS_URL
+  if (fromEnv && !options.restartable) {
+    const url = new URL(fromEnv)
+    const host = url.hostname
+    const port = Number(url.port || 6379)
+    await waitUntil(`Redis at ${fromEnv}`, () => pong(host, port), 10_000)
+    return { name: 'redis-server', url: fromEnv, source: 'env', host, port, restartable: false, details: {}, stop: async () => undefined, kill: unsupported('kill'), restart: unsupported('restart') }
+  }
+
+  const binary = findBinary('redis-server')
+  if (binary) {
+    const host = '127.0.0.1'
+    const port = await freePort()
+    const launch = async (): Promise<ManagedProcess> => {
+      const server = await startProcess('redis', binary, (dir) => serverArgs(port, dir))
+      try {
+        await waitUntil('redis-server', () => pong(host, port), 15_000, server.exitReason)
+      } catch (error) {
+        await server.stop()
+        throw error
+      }
+      return server
+    }
+    let server: ManagedProcess | undefined = await launch()
+    const details: Record<string, string> = { pid: String(server.child.pid) }
+    return {
+      name: 'redis-server',
+      url: `redis://${host}:${port}`,
+      source: 'binary',
+      host,
+      port,
+      restartable: true,
+      details,
+      async kill() {
+        const current = server
+        server = undefined
+        if (!current || current.exitReason() !== undefined) return
+        const exited = new Promise((resolve) => current.child.once('exit', resolve))
+        current.child.kill('SIGKILL')
+        await exited
+        await current.stop()
+      },
+      async restart() {
+        if (server) throw new Error('redis-server is still running: kill() it first')
+        server = await launch()
+        details.pid = String(server.child.pid)
+      },
+      async stop() {
+        await server?.stop()
+        server = undefined
+      },
+    }
+  }
+
+  if (dockerAvailable() && !options.restartable) {
+    const { RedisContainer } = await import('@testcontainers/redis')
+    const container = await new RedisContainer('redis:7').withCommand(['redis-server', '--save', '', '--appendonly', 'no']).start()
+    const host = container.getHost()
+    const port = container.getPort()
+    return {
+      name: 'redis-server',
+      url: container.getConnectionUrl(),
+      source: 'container',
+      host,
+      port,
+      restartable: false,
+      details: { containerId: container.getId() },
+      stop: async () => {
+        await container.stop()
+      },
+      kill: unsupported('kill'),
+      restart: unsupported('restart'),
+    }
+  }
+
+  throw new ServiceUnavailableError(
+    options.restartable
+      ? 'no redis-server binary (needed to kill and restart Redis): run scripts/install/redis.sh'
+      : 'no Redis: set VOLUMES_REDIS_URL, or run scripts/install/redis.sh (installs redis-server), or start a Docker engine',
+  )
+}
+
+/** Distinct free ports (the cluster bus needs its own, `--cluster-port`, since port + 10000 may not exist). */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>()
+  while (ports.size < count) ports.add(await freePort())
+  return [...ports]
+}
+
+/**
+ * Provides a Redis Cluster of three masters: `VOLUMES_REDIS_CLUSTER_NODES` (`host:port,host:port,...`)
+ * first, else three `redis-server --cluster-enabled yes` on 127.0.0.1 joined with
+ * `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`, returned once every
+ * node reports `cluster_state:ok`.
+ */
+export async function startRedisCluster(): Promise<RedisClusterService> {
+  const fromEnv = process.env.VOLUMES_REDIS_CLUSTER_NODES
+  if (fromEnv) {
+    const nodes = fromEnv.split(',').map((entry) => {
+      const [host = '127.0.0.1', port = '6379'] = entry.trim().split(':')
+      return { host, port: Number(port) }
+    })
+    return { name: 'redis-cluster', url: `redis://${fromEnv.split(',')[0]}`, source: 'env', nodes, details: {}, stop: async () => undefined }
+  }
+
+  const serverBinary = findBinary('redis-server')
+  const cliBinary = findBinary('redis-cli')
+  if (!serverBinary || !cliBinary) throw new ServiceUnavailableError('no redis-server / redis-cli binaries for a Redis Cluster: run scripts/install/redis.sh')
+  const host = '127.0.0.1'
+  const ports = await freePorts(6)
+  const servers: ManagedProcess[] = []
+  const stopAll = async (): Promise<void> => {
+    await Promise.allSettled(servers.map((server) => server.stop()))
+  }
+  try {
+    for (let i = 0; i < 3; i++) {
+      const port = ports[i]!
+      const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-port', String(ports[i + 3]), '--cluster-node-timeout', '5000']
+      const server = await startProcess(`redis-cluster-${i}`, serverBinary, (dir) => serverArgs(port, dir, [...clusterArgs, '--cluster-config-file', join(dir, 'nodes.conf')]))
+      servers.push(server)
+      await waitUntil(`redis-server (cluster node ${port})`, () => pong(host, port), 15_000, server.exitReason)
+    }
+    const addresses = ports.slice(0, 3).map((port) => `${host}:${port}`)
+    await promisify(execFile)(cliBinary, ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 60_000 })
+    for (const port of ports.slice(0, 3)) {
+      await waitUntil(`Redis Cluster state ok on ${port}`, async () => (await redisCommand(host, port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok'), 30_000)
+    }
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+  return {
+    name: 'redis-cluster',
+    url: `redis://${host}:${ports[0]}`,
+    source: 'binary',
+    nodes: ports.slice(0, 3).map((port) => ({ host, port })),
+    details: { pids: servers.map((server) => server.child.pid).join(',') },
+    stop: stopAll,
+  }
+}
