@@ -47,7 +47,7 @@ export class Volume {
   /** Reads a file: text by default; `bytes`, `blob`, or `stream` (never buffered) on request; a byte `range` optionally. */
   readFile(path: string, options?: ReadFileOptions<'text'>): Promise<string>
   readFile<F extends ReadFormat>(path: string, options: ReadFileOptions<F> & { format: F }): Promise<ReadResultByFormat[F]>
-  readFile(path: string, options: ReadFileOptions = {}): Promise<unknown> {
+  async readFile(path: string, options: ReadFileOptions = {}): Promise<unknown> {
     return readFile(this.context, normalisePath(path, 'readFile'), options)
   }
 
@@ -57,26 +57,26 @@ export class Volume {
   }
 
   /** Writes a whole file atomically, creating missing parents. Returns the new entry's info. */
-  writeFile(path: string, data: WriteData, options: WriteFileOptions = {}): Promise<EntryInfo> {
+  async writeFile(path: string, data: WriteData, options: WriteFileOptions = {}): Promise<EntryInfo> {
     const normalised = normalisePath(path, 'writeFile')
     checkOwnership(options, 'writeFile', normalised)
     return writeFile(this.context, normalised, data, options)
   }
 
   /** Creates a directory; with `force`, parents too and an existing directory is fine. */
-  makeDir(path: string, options: MakeDirOptions = {}): Promise<EntryInfo> {
+  async makeDir(path: string, options: MakeDirOptions = {}): Promise<EntryInfo> {
     const normalised = normalisePath(path, 'mkdir')
     checkOwnership(options, 'mkdir', normalised)
     return makeDir(this.context, normalised, options)
   }
 
   /** Lists a directory's entries, `depth` levels down (default 1, at most 10). */
-  list(path: string, options: ListOptions = {}): Promise<EntryInfo[]> {
+  async list(path: string, options: ListOptions = {}): Promise<EntryInfo[]> {
     return listDirectory(this.context, normalisePath(path, 'list'), options)
   }
 
   /** Removes a file or an empty directory; `recursive` removes a whole tree. */
-  remove(path: string, options: RemoveOptions = {}): Promise<void> {
+  async remove(path: string, options: RemoveOptions = {}): Promise<void> {
     return remove(this.context, normalisePath(path, 'rm'), options)
   }
 
@@ -99,27 +99,27 @@ export class Volume {
   }
 
   /** Changes mode, uid and gid (and ctime), keeping the content. */
-  updateMetadata(path: string, changes: OwnershipOptions): Promise<EntryInfo> {
+  async updateMetadata(path: string, changes: OwnershipOptions): Promise<EntryInfo> {
     return updateMetadata(this.context, normalisePath(path, 'updateMetadata'), changes)
   }
 
   /** Renames a file or directory (copy then delete on object storage). */
-  rename(from: string, to: string, options: { signal?: AbortSignal } = {}): Promise<EntryInfo> {
+  async rename(from: string, to: string, options: { signal?: AbortSignal } = {}): Promise<EntryInfo> {
     return rename(this.context, normalisePath(from, 'rename'), normalisePath(to, 'rename'), options.signal)
   }
 
   /** Copies a file, or a directory with `recursive`, on the server where the backend can. */
-  copy(from: string, to: string, options: CopyOptions = {}): Promise<EntryInfo> {
+  async copy(from: string, to: string, options: CopyOptions = {}): Promise<EntryInfo> {
     return copy(this.context, normalisePath(from, 'copy'), normalisePath(to, 'copy'), options)
   }
 
   /** Uploads a local directory tree with bounded concurrency and progress. */
-  uploadDirectory(localDir: string, remoteDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
+  async uploadDirectory(localDir: string, remoteDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
     return uploadDirectory(this.context, localDir, remoteDir, options)
   }
 
   /** Downloads a volume directory tree to the local disk with bounded concurrency and progress. */
-  downloadDirectory(remoteDir: string, localDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
+  async downloadDirectory(remoteDir: string, localDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
     return downloadDirectory(this.context, remoteDir, localDir, options)
   }
 }
