@@ -1,0 +1,59 @@
+import { Redis, type Cluster, type RedisOptions } from 'ioredis'
+import { VolumeError } from '@volumes/core'
+import type { TokenFloor } from './token-floor.js'
+
+/** A connected ioredis client: a single Redis (or Sentinel-managed master) or a Cluster. */
+export type RedisClient = Redis | Cluster
+
+/** What to do when `CONFIG GET maxmemory-policy` is refused (managed Redis often disables CONFIG). */
+export type ConfigUnavailableAction = 'warn' | 'error' | 'ignore'
+
+/** Options of {@link RedisLeaseManager}. */
+export interface RedisLeaseManagerOptions {
+  /**
+   * An ioredis client (`Redis`, including one built with `sentinels`, or `Cluster`), which the
+   * caller keeps and closes; or `RedisOptions`, from which the manager builds a client it closes.
+   */
+  readonly redis: RedisClient | RedisOptions
+  /** Prefix of every key; no braces. Default `volumes:lease`. */
+  readonly keyPrefix?: string
+  /**
+   * Accept a `maxmemory-policy` that can evict keys with a TTL (every policy but `noeviction`).
+   * Evicting a lease key lets a second holder in while the first still writes. Default false.
+   */
+  readonly allowEvictingPolicy?: boolean
+  /** When the policy cannot be read (CONFIG disabled): warn (default), fail, or say nothing. */
+  readonly onConfigUnavailable?: ConfigUnavailableAction
+  /** Where warnings go. Default `console`. */
+  readonly logger?: { warn(message: string): void }
+  /**
+   * Durable high-water mark of fencing tokens, so tokens never go backwards when Redis loses
+   * its data. Without one, a Redis restarted empty starts tokens again from 1.
+   */
+  readonly tokenFloor?: TokenFloor
+  /**
+   * Tokens reserved per floor write. Larger: fewer floor reads and writes (one of each per block
+   * per volume) and bigger jumps in tokens after a data loss. 1 reads and raises the floor on
+   * every acquire (the strictest setting, and the slowest). Default 1000.
+   */
+  readonly tokenBlockSize?: number
+}
+
+/** True for an ioredis client (Redis or Cluster), as opposed to options to build one. */
+export function isRedisClient(value: RedisClient | RedisOptions): value is RedisClient {
+  return typeof (value as { evalsha?: unknown }).evalsha === 'function' && typeof (value as { defineCommand?: unknown }).defineCommand === 'function'
+}
+
+/** The client to use, and whether the manager owns (and so closes) it. */
+export function resolveClient(redis: RedisClient | RedisOptions | undefined): { client: RedisClient; owned: boolean } {
+  if (redis === undefined || redis === null) {
+    throw new VolumeError('EINVAL', { op: 'configure', reason: 'MissingRedis', detail: 'RedisLeaseManager needs `redis`: an ioredis Redis or Cluster, or RedisOptions' })
+  }
+  if (isRedisClient(redis)) return { client: redis, owned: false }
+  return { client: new Redis(redis), owned: true }
+}
+
+/** True when the client is a Redis Cluster client (keys of different slots cannot meet in one script). */
+export function isCluster(client: RedisClient): client is Cluster {
+  return (client as { isCluster?: boolean }).isCluster === true
+}

@@ -1,0 +1,6 @@
+export * from './redis-lease-manager.js'
+export * from './config.js'
+export * from './token-floor.js'
+export * from './keys.js'
+export * from './eviction-check.js'
+export * from './errors.js'

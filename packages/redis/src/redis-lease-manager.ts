@@ -1,0 +1,217 @@
+import { performance } from 'node:perf_hooks'
+import { HeldLease, throwIfAborted, validateTtl, VolumeError, type AcquireOptions, type Lease, type LeaseBackend, type LeaseInfo, type LeaseManager, type LeaseMode } from '@volumes/core'
+import { isCluster, resolveClient, type RedisClient, type RedisLeaseManagerOptions } from './config.js'
+import { attachedError, toVolumeError } from './errors.js'
+import { checkEvictionPolicy, type EvictionCheckOptions } from './eviction-check.js'
+import { checkId, LeaseKeys } from './keys.js'
+import { defineLeaseScripts, type LeaseScripts } from './lua-command.js'
+import { TokenReserver } from './token-floor.js'
+
+/** Attempts of one acquire at reserving a token block before giving up with EAGAIN. */
+const MAX_RESERVATIONS = 8
+const modes: ReadonlySet<string> = new Set<LeaseMode>(['exclusive', 'shared', 'readonly'])
+
+/**
+ * Attachment leases in Redis: a single server, a Sentinel-managed master, or a Redis Cluster
+ * (a volume's keys share one hash tag, hence one slot).
+ *
+ * Behavior:
+ * - every state change (acquire, renew, release, forceRelease) is one Lua script, atomic;
+ *   expiry is judged inside the scripts with the Redis server's clock, and on this side with
+ *   the monotonic clock ({@link HeldLease}), which starts counting before the request is sent;
+ * - the fencing token is a per-volume counter (`HINCRBY`) that only grows; with a
+ *   `tokenFloor` it also survives Redis losing its data (see {@link TokenFloor});
+ * - on first use, `maxmemory-policy` is checked on every server: a policy that can evict
+ *   lease keys is refused with EINVAL unless `allowEvictingPolicy`;
+ * - a conflicting acquire rejects with EBUSY, reason `VolumeAttached`; Redis failures reject
+ *   with EAGAIN / ETIMEDOUT (temporary) or EIO.
+ *
+ * @example
+ * const leases = new RedisLeaseManager({ redis: new Redis(process.env.REDIS_URL!), tokenFloor })
+ * const lease = await leases.acquire('vol-1', 'sandbox-a', { mode: 'exclusive', ttlMs: 30_000 })
+ * lease.signal.addEventListener('abort', () => stopWriting())
+ */
+export class RedisLeaseManager implements LeaseManager {
+  readonly #client: RedisClient
+  readonly #owned: boolean
+  readonly #keys: LeaseKeys
+  readonly #scripts: LeaseScripts
+  /** A single server can update the holder index in the same script; a Cluster cannot. */
+  readonly #inlineIndex: boolean
+  readonly #reserver: TokenReserver | undefined
+  readonly #evictionCheck: EvictionCheckOptions
+  readonly #leases = new Set<HeldLease>()
+  #checked = false
+  #checking: Promise<void> | undefined
+  #closed = false
+  readonly #backend: LeaseBackend = {
+    renew: (lease, ttlMs) => this.#renew(lease, ttlMs),
+    release: async (lease) => {
+      await this.#release(lease.volumeId, lease.holderId, String(lease.token), 'release')
+    },
+  }
+
+  constructor(options: RedisLeaseManagerOptions) {
+    const { client, owned } = resolveClient(options.redis)
+    this.#keys = new LeaseKeys(options.keyPrefix)
+    this.#reserver = options.tokenFloor ? new TokenReserver(options.tokenFloor, options.tokenBlockSize) : undefined
+    this.#client = client
+    this.#owned = owned
+    this.#inlineIndex = !isCluster(client)
+    this.#scripts = defineLeaseScripts(client)
+    this.#evictionCheck = {
+      allowEvictingPolicy: options.allowEvictingPolicy ?? false,
+      onConfigUnavailable: options.onConfigUnavailable ?? 'warn',
+      logger: options.logger ?? console,
+    }
+  }
+
+  /** The ioredis client in use. */
+  get client(): RedisClient {
+    return this.#client
+  }
+
+  /**
+   * Runs the start-up check (`maxmemory-policy`) now rather than on first use.
+   * Rejects with EINVAL (reason `EvictingPolicy`) when Redis may evict lease keys.
+   */
+  async ready(): Promise<void> {
+    if (this.#checked) return
+    if (this.#closed) throw new VolumeError('EINVAL', { op: 'connect', reason: 'ManagerClosed', detail: 'lease manager is closed' })
+    this.#checking ??= checkEvictionPolicy(this.#client, this.#evictionCheck).then(
+      () => {
+        this.#checked = true
+      },
+      (error: unknown) => {
+        // A refused policy stays refused; a connection failure is tried again next time.
+        if (!(error instanceof VolumeError)) this.#checking = undefined
+        throw toVolumeError(error, 'connect')
+      },
+    )
+    return this.#checking
+  }
+
+  async acquire(volumeId: string, holderId: string, options: AcquireOptions = {}): Promise<Lease> {
+    throwIfAborted(options.signal, 'acquire', volumeId)
+    checkId('volume', volumeId, 'acquire')
+    checkId('holder', holderId, 'acquire')
+    const mode = options.mode ?? 'exclusive'
+    if (!modes.has(mode)) throw new VolumeError('EINVAL', { op: 'acquire', path: volumeId, reason: 'InvalidMode', detail: `mode must be exclusive, shared or readonly, got ${String(mode)}` })
+    const ttlMs = validateTtl(options.ttlMs)
+    if (!this.#checked) await this.ready()
+    const keys = [this.#keys.holders(volumeId), this.#keys.sequence(volumeId)]
+    if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
+    let floorSeen = ''
+    let ceiling = ''
+    for (let attempt = 0; attempt <= MAX_RESERVATIONS; attempt++) {
+      const grantedAt = performance.now()
+      const reply = await this.#scripts.acquire(keys, [volumeId, holderId, mode, ttlMs, this.#reserver ? '1' : '0', floorSeen, ceiling]).catch((error: unknown) => {
+        throw toVolumeError(error, 'acquire', volumeId)
+      })
+      const [status, value, extra = 0] = reply
+      if (status === 0) throw attachedError(volumeId, String(value))
+      if (status === 1) {
+        const token = Number(value)
+        if (!this.#inlineIndex) await this.#indexAfterGrant(volumeId, holderId, token, extra)
+        return this.#hold({ volumeId, holderId, mode, token }, ttlMs, options.autoRenew ?? true, grantedAt)
+      }
+      throwIfAborted(options.signal, 'acquire', volumeId)
+      const reservation = await this.#reserver!.reserve(volumeId, Number(value), extra)
+      floorSeen = String(reservation.floorSeen)
+      ceiling = String(reservation.ceiling)
+    }
+    throw new VolumeError('EAGAIN', { op: 'acquire', path: volumeId, reason: 'TokenReservation', detail: 'could not reserve fencing tokens: too much contention on the token floor' })
+  }
+
+  async validate(volumeId: string, holderId: string, token: number): Promise<boolean> {
+    const [entry] = await this.#inspect(volumeId, holderId)
+    return entry !== undefined && entry.token === token
+  }
+
+  async listAttachments(volumeId: string): Promise<LeaseInfo[]> {
+    return this.#inspect(volumeId, '')
+  }
+
+  async listByHolder(holderId: string): Promise<LeaseInfo[]> {
+    checkId('holder', holderId, 'listByHolder')
+    if (!this.#checked) await this.ready()
+    const volumeIds = (await this.#scripts.index([this.#keys.holderIndex(holderId)], ['list']).catch((error: unknown) => {
+      throw toVolumeError(error, 'listByHolder', holderId)
+    })) as string[]
+    const found = await Promise.all(volumeIds.map((volumeId) => this.#inspect(volumeId, holderId)))
+    return found.flat()
+  }
+
+  /** The reason is not stored: the holder learns only that its lease is gone (its renewal is refused). */
+  async forceRelease(volumeId: string, holderId: string, _reason: string): Promise<boolean> {
+    checkId('volume', volumeId, 'forceRelease')
+    checkId('holder', holderId, 'forceRelease')
+    if (!this.#checked) await this.ready()
+    return (await this.#release(volumeId, holderId, '', 'forceRelease')) === 1
+  }
+
+  /** Fires the signal of every lease this manager handed out and still tracks (they cannot be renewed any more), and closes the client if the manager built it. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    for (const lease of this.#leases) lease.markLost('lease manager closed')
+    this.#leases.clear()
+    if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect())
+  }
+
+  #hold(info: Omit<LeaseInfo, 'expiresAt'>, ttlMs: number, autoRenew: boolean, grantedAt: number): Lease {
+    const lease = new HeldLease(info, ttlMs, this.#backend, autoRenew, grantedAt)
+    this.#leases.add(lease)
+    lease.signal.addEventListener('abort', () => this.#leases.delete(lease), { once: true })
+    return lease
+  }
+
+  async #renew(lease: LeaseInfo, ttlMs: number): Promise<boolean> {
+    const keys = [this.#keys.holders(lease.volumeId)]
+    if (this.#inlineIndex) keys.push(this.#keys.holderIndex(lease.holderId))
+    try {
+      const expires = await this.#scripts.renew(keys, [lease.volumeId, lease.holderId, String(lease.token), ttlMs])
+      if (expires === 0) return false
+      if (!this.#inlineIndex) await this.#scripts.index([this.#keys.holderIndex(lease.holderId)], ['add', lease.volumeId, expires])
+      return true
+    } catch (error) {
+      throw toVolumeError(error, 'renew', lease.volumeId)
+    }
+  }
+
+  /** Removes a holder's entry (only with that token unless `token` is ''); 1 = a live lease removed, 2 = an expired one, 0 = none. */
+  async #release(volumeId: string, holderId: string, token: string, op: string): Promise<number> {
+    const keys = [this.#keys.holders(volumeId)]
+    if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
+    try {
+      const removed = await this.#scripts.release(keys, [volumeId, holderId, token])
+      if (removed !== 0 && !this.#inlineIndex) await this.#scripts.index([this.#keys.holderIndex(holderId)], ['remove', volumeId])
+      return removed
+    } catch (error) {
+      throw toVolumeError(error, op, volumeId)
+    }
+  }
+
+  /** On a Cluster the index lives in another slot: add to it after the grant, or undo the grant. */
+  async #indexAfterGrant(volumeId: string, holderId: string, token: number, expires: number): Promise<void> {
+    try {
+      await this.#scripts.index([this.#keys.holderIndex(holderId)], ['add', volumeId, expires])
+    } catch (error) {
+      await this.#scripts.release([this.#keys.holders(volumeId)], [volumeId, holderId, String(token)]).catch(() => undefined)
+      throw toVolumeError(error, 'acquire', volumeId)
+    }
+  }
+
+  async #inspect(volumeId: string, holderId: string): Promise<LeaseInfo[]> {
+    checkId('volume', volumeId, 'inspect')
+    if (!this.#checked) await this.ready()
+    const flat = await this.#scripts.inspect([this.#keys.holders(volumeId)], [holderId]).catch((error: unknown) => {
+      throw toVolumeError(error, 'inspect', volumeId)
+    })
+    const infos: LeaseInfo[] = []
+    for (let i = 0; i + 3 < flat.length; i += 4) {
+      infos.push({ volumeId, holderId: flat[i]!, token: Number(flat[i + 1]), mode: flat[i + 2] as LeaseMode, expiresAt: new Date(Number(flat[i + 3])) })
+    }
+    return infos
+  }
+}
