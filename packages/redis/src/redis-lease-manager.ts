@@ -44,6 +44,10 @@ export class RedisLeaseManager implements LeaseManager {
   #checked = false
   #checking: Promise<void> | undefined
   #closed = false
+  readonly #recheck = (): void => {
+    this.#checked = false
+    this.#checking = undefined
+  }
   readonly #backend: LeaseBackend = {
     renew: (lease, ttlMs) => this.#renew(lease, ttlMs),
     release: async (lease) => {
@@ -59,6 +63,8 @@ export class RedisLeaseManager implements LeaseManager {
     this.#owned = owned
     this.#inlineIndex = !isCluster(client)
     this.#scripts = defineLeaseScripts(client)
+    // A reconnection may reach another server (a restart, a failover): check its policy again.
+    client.on('ready', this.#recheck)
     this.#evictionCheck = {
       allowEvictingPolicy: options.allowEvictingPolicy ?? false,
       onConfigUnavailable: options.onConfigUnavailable ?? 'warn',
@@ -154,6 +160,7 @@ export class RedisLeaseManager implements LeaseManager {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#client.off('ready', this.#recheck)
     for (const lease of this.#leases) lease.markLost('lease manager closed')
     this.#leases.clear()
     if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect())

@@ -1,6 +1,6 @@
-import { afterAll } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
 import { Cluster } from 'ioredis'
-import { RedisLeaseManager } from '@volumes/redis'
+import { LeaseKeys, RedisLeaseManager } from '@volumes/redis'
 import { describeWithService, provideService, runLeaseManagerConformance, startRedisCluster, type RedisClusterService } from '@volumes/testkit'
 
 const cluster = (await provideService('Redis Cluster', () => startRedisCluster())) as RedisClusterService | undefined
@@ -15,5 +15,47 @@ describeWithService('RedisLeaseManager on a 3-master Redis Cluster', cluster, (s
     const client = new Cluster((service as RedisClusterService).nodes.map((node) => ({ ...node })))
     clients.push(client)
     return new RedisLeaseManager({ redis: client, keyPrefix: `t${Date.now()}` })
+  })
+})
+
+describeWithService('RedisLeaseManager specifics on a Cluster', cluster, (service) => {
+  const nodes = (service as RedisClusterService).nodes.map((node) => ({ ...node }))
+  const connect = (): Cluster => {
+    const client = new Cluster(nodes)
+    clients.push(client)
+    return client
+  }
+
+  it('keeps the keys of one volume in one slot, and spreads volumes over the masters', async () => {
+    const client = connect()
+    const keyPrefix = `slots${Date.now()}`
+    const manager = new RedisLeaseManager({ redis: client, keyPrefix })
+    const keys = new LeaseKeys(keyPrefix)
+    const masters = new Set<string>()
+    for (let i = 0; i < 12; i++) {
+      const volumeId = `vol-${i}`
+      const lease = await manager.acquire(volumeId, 'h', { ttlMs: 10_000, autoRenew: false })
+      const slots = await Promise.all([keys.holders(volumeId), keys.sequence(volumeId)].map((key) => client.cluster('KEYSLOT', key)))
+      expect(slots[0]).toBe(slots[1])
+      const owner = client.slots[slots[0] as number]?.[0]
+      if (owner) masters.add(owner)
+      await lease.release()
+    }
+    expect(masters.size).toBeGreaterThan(1)
+    await manager.close()
+  })
+
+  it('checks maxmemory-policy on every master', async () => {
+    const client = connect()
+    await client.ping()
+    const [, second] = client.nodes('master')
+    await second!.config('SET', 'maxmemory-policy', 'volatile-lru')
+    try {
+      const manager = new RedisLeaseManager({ redis: client, keyPrefix: `policy${Date.now()}` })
+      await expect(manager.ready()).rejects.toMatchObject({ code: 'EINVAL', reason: 'EvictingPolicy' })
+      await manager.close()
+    } finally {
+      await second!.config('SET', 'maxmemory-policy', 'noeviction')
+    }
   })
 })
