@@ -1,0 +1,34 @@
+import type { Command } from '../command.js'
+import { cat } from './cat.js'
+import { chmod } from './chmod.js'
+import { chown } from './chown.js'
+import { cp } from './cp.js'
+import { create } from './create.js'
+import { destroy } from './destroy.js'
+import { info } from './info.js'
+import { list } from './list.js'
+import { ls } from './ls.js'
+import { mkdir } from './mkdir.js'
+import { mv } from './mv.js'
+import { rm } from './rm.js'
+import { stat } from './stat.js'
+
+/**
+ * The command table, in the order help lists them. Adding a command is one import
+ * and one line here.
+ */
+export const commands: readonly Command[] = [
+  create,
+  list,
+  info,
+  destroy,
+  ls,
+  stat,
+  cat,
+  cp,
+  mkdir,
+  rm,
+  mv,
+  chmod,
+  chown,
+]

@@ -1,0 +1,8 @@
+export { runCli, type RunCliOptions } from './run-cli.js'
+export { processIo, type CliIo, type OutputStream } from './io.js'
+export { commands } from './commands/index.js'
+export { defineCommand, type Command, type CommandContext, type CommandGroup, type CommandSpec } from './command.js'
+export { globalOptions, type OptionSpec, type OptionSpecs, type ParsedArgs } from './args.js'
+export { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js'
+export { blobStoreFromUrl, registerStoreScheme, resolveStoreUrl, storeSchemes, type StoreOpener, type StoreScheme, type StoreSource } from './store-from-url.js'
+export { parseLocation, type Location, type LocalLocation, type VolumeLocation } from './address.js'
