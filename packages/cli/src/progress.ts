@@ -49,7 +49,7 @@ export function createProgress(stream: OutputStream, options: ProgressOptions = 
       const finished = progress.filesDone === progress.filesTotal && progress.bytesDone === progress.bytesTotal
       if (time - started < SHOW_AFTER_MS || (time - lastDraw < REDRAW_MS && !finished)) return
       lastDraw = time
-      stream.write(`\r\x1b[2K${progressLine(progress, stream.columns ?? 80)}`)
+      stream.write(`\r\x1b[2K${progressLine(progress, stream.columns || 80)}`)
       drawn = true
     },
     finish(summary) {
