@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import { setMaxListeners } from 'node:events'
 import { processIo } from './io.js'
 import { runCli } from './run-cli.js'
 
 const controller = new AbortController()
+// Concurrent transfers each listen on this one signal while their request runs (16 by default).
+setMaxListeners(256, controller.signal)
 process.once('SIGINT', () => {
   controller.abort()
   // A second Ctrl-C while the first is being honoured leaves at once.
