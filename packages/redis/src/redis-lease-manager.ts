@@ -53,6 +53,9 @@ export class RedisLeaseManager implements LeaseManager {
     release: async (lease) => {
       await this.#release(lease.volumeId, lease.holderId, String(lease.token), 'release')
     },
+    settled: (lease) => {
+      this.#leases.delete(lease as HeldLease)
+    },
   }
 
   constructor(options: RedisLeaseManagerOptions) {
@@ -161,7 +164,7 @@ export class RedisLeaseManager implements LeaseManager {
     if (this.#closed) return
     this.#closed = true
     this.#client.off('ready', this.#recheck)
-    for (const lease of this.#leases) lease.markLost('lease manager closed')
+    for (const lease of [...this.#leases]) lease.markLost('lease manager closed')
     this.#leases.clear()
     if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect())
   }
@@ -169,7 +172,6 @@ export class RedisLeaseManager implements LeaseManager {
   #hold(info: Omit<LeaseInfo, 'expiresAt'>, ttlMs: number, autoRenew: boolean, grantedAt: number): Lease {
     const lease = new HeldLease(info, ttlMs, this.#backend, autoRenew, grantedAt)
     this.#leases.add(lease)
-    lease.signal.addEventListener('abort', () => this.#leases.delete(lease), { once: true })
     return lease
   }
 

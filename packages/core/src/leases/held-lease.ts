@@ -7,19 +7,27 @@ export interface LeaseBackend {
   /** Extends the lease; resolves false when the store no longer holds it. */
   renew(lease: LeaseInfo, ttlMs: number): Promise<boolean>
   release(lease: LeaseInfo): Promise<void>
+  /** Called once when the lease stops being held here (released or lost), e.g. to stop tracking it. */
+  settled?(lease: LeaseInfo): void
 }
 
 /**
  * A lease held by this process: tracks expiry on the monotonic clock, renews
  * itself at a third of the TTL, and fires its signal the moment it is known lost.
  * Shared by every LeaseManager implementation.
+ *
+ * The AbortController behind `signal` is made when `signal` is first read (aborting one
+ * costs tens of microseconds in Node, too much for a lease nobody watches); a signal read
+ * after the loss is already aborted, with the same reason.
  */
 export class HeldLease implements Lease {
   readonly volumeId: string
   readonly holderId: string
   readonly mode: LeaseMode
   readonly token: number
-  readonly #controller = new AbortController()
+  #controller: AbortController | undefined
+  /** Why the lease ended; undefined while it is held. */
+  #ended: { readonly reason: 'LeaseLost' | 'LeaseReleased'; readonly why: string } | undefined
   readonly #backend: LeaseBackend
   readonly #ttlMs: number
   #deadline: number
@@ -36,7 +44,7 @@ export class HeldLease implements Lease {
     this.#backend = backend
     this.#ttlMs = ttlMs
     this.#deadline = grantedAt + ttlMs
-    this.#expiresAt = new Date(Date.now() + ttlMs)
+    this.#expiresAt = new Date(Date.now() - (performance.now() - grantedAt) + ttlMs)
     this.#armExpiry()
     if (autoRenew) this.#scheduleRenewal()
   }
@@ -46,11 +54,15 @@ export class HeldLease implements Lease {
   }
 
   get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController()
+      if (this.#ended) this.#controller.abort(this.#endError())
+    }
     return this.#controller.signal
   }
 
   get lost(): boolean {
-    return this.#controller.signal.aborted
+    return this.#ended !== undefined
   }
 
   isCurrent(): boolean {
@@ -81,9 +93,8 @@ export class HeldLease implements Lease {
   async release(): Promise<void> {
     if (this.#released) return
     this.#released = true
-    this.#stopTimers()
     const wasLost = this.lost
-    this.#controller.abort(new VolumeError('EBUSY', { op: 'release', path: this.volumeId, reason: 'LeaseReleased', detail: 'lease released' }))
+    this.#end('LeaseReleased', 'lease released')
     if (!wasLost) return this.#backend.release(this)
     // The store may still hold a lease we consider lost (local expiry runs early): free it, best effort.
     // Backends release by token, so this never touches a newer lease.
@@ -92,19 +103,36 @@ export class HeldLease implements Lease {
 
   /** Marks the lease lost and fires its signal (idempotent). */
   markLost(why: string): void {
-    if (this.lost) return
+    this.#end('LeaseLost', `lease lost: ${why}`)
+  }
+
+  #end(reason: 'LeaseLost' | 'LeaseReleased', why: string): void {
+    if (this.#ended) return
+    this.#ended = { reason, why }
     this.#stopTimers()
-    this.#controller.abort(new VolumeError('EBUSY', { op: 'lease', path: this.volumeId, reason: 'LeaseLost', detail: `lease lost: ${why}` }))
+    this.#controller?.abort(this.#endError())
+    this.#backend.settled?.(this)
+  }
+
+  #endError(): VolumeError {
+    const ended = this.#ended!
+    return new VolumeError('EBUSY', { op: ended.reason === 'LeaseReleased' ? 'release' : 'lease', path: this.volumeId, reason: ended.reason, detail: ended.why })
   }
 
   #lostError(op: string): VolumeError {
     return new VolumeError('EBUSY', { op, path: this.volumeId, reason: 'LeaseLost', detail: `lease of "${this.holderId}" on volume ${this.volumeId} is lost` })
   }
 
+  /** One expiry timer per lease: a renewal only moves the deadline, and the timer re-arms itself when it fires early. */
   #armExpiry(): void {
-    clearTimeout(this.#expiryTimer)
+    if (this.#expiryTimer) return
     const remaining = Math.max(0, this.#deadline - performance.now())
-    this.#expiryTimer = setTimeout(() => this.markLost('expired before renewal'), remaining + 1)
+    this.#expiryTimer = setTimeout(() => {
+      this.#expiryTimer = undefined
+      if (this.lost) return
+      if (performance.now() >= this.#deadline) this.markLost('expired before renewal')
+      else this.#armExpiry()
+    }, remaining + 1)
     this.#expiryTimer.unref()
   }
 
@@ -122,5 +150,6 @@ export class HeldLease implements Lease {
   #stopTimers(): void {
     clearTimeout(this.#renewTimer)
     clearTimeout(this.#expiryTimer)
+    this.#expiryTimer = undefined
   }
 }
