@@ -41,10 +41,12 @@ fails() {
 
 note() { printf '\n%s# %s%s\n' "$dim" "$*" "$plain"; }
 
-# A small project to copy in: this repository's core sources plus two files of our own.
+# A small project to copy in: this repository's core sources, 400 data files of 4 KiB
+# (enough for the progress bar to show on a terminal) and two files of our own.
 cd "$work"
-mkdir -p project
+mkdir -p project/data
 cp -R "$repo/packages/core/src" project/src
+head -c 1638400 /dev/urandom | split -b 4096 -a 3 - project/data/part-
 printf 'Hello from a volume!\nThis file went to object storage and back.\n' > project/README.txt
 printf '#!/bin/sh\necho "running from a volume"\n' > project/run.sh
 

@@ -33,6 +33,11 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`
 }
 
+/** `1 file`, `2 files`; `1 directory`, `2 directories`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`
+}
+
 /** A local time to the minute, as `ls -l --time-style=long-iso` prints it: `2025-01-31 14:05`. */
 export function formatShortDate(date: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0')

@@ -45,7 +45,7 @@ describe('cp local → volume', () => {
   it('copies a directory with -r, with a summary', async () => {
     const result = await box.run(['cp', '-r', 'tree', 'v:/tree'])
     expect(result.status).toBe(0)
-    expect(result.stderr).toMatch(/^copied 4 files in 2 directories \(68\.4 KiB\) from tree to v:\/tree in \d+\.\ds\n$/)
+    expect(result.stderr).toMatch(/^copied 4 files and 2 directories \(68\.4 KiB\) from tree to v:\/tree in \d+\.\ds\n$/)
     expect((await box.run(['ls', '--depth', '3', 'v:/tree'])).stdout).toBe('one.txt\nrun.sh\nsub/\nsub/deeper/\nsub/deeper/three.txt\nsub/two.bin\n')
     // A second copy onto the now existing directory lands inside it, as cp -r does.
     await box.run(['cp', '-r', '-q', 'tree', 'v:/tree'])
@@ -90,7 +90,7 @@ describe('cp volume → local', () => {
   it('copies a directory out with -r; the copy equals the original', async () => {
     const result = await box.run(['cp', '-r', 'v:/tree', 'back'])
     expect(result.status).toBe(0)
-    expect(result.stderr).toMatch(/^copied 4 files in 2 directories \(68\.4 KiB\) from v:\/tree to back in/)
+    expect(result.stderr).toMatch(/^copied 4 files and 2 directories \(68\.4 KiB\) from v:\/tree to back in/)
     expect(await diff(join(box.work, 'tree'), join(box.work, 'back'))).toBe('')
   })
 
@@ -115,7 +115,7 @@ describe('cp volume → volume', () => {
     await box.run(['create', 'w'])
     const result = await box.run(['cp', '-r', 'v:/tree', 'w:/copied'])
     expect(result.status).toBe(0)
-    expect(result.stderr).toMatch(/^copied 4 files in 3 directories \(68\.4 KiB\) from v:\/tree to w:\/copied in/)
+    expect(result.stderr).toMatch(/^copied 4 files and 2 directories \(68\.4 KiB\) from v:\/tree to w:\/copied in/)
     expect((await box.run(['ls', '--depth', '3', 'w:/copied'])).stdout).toBe('one.txt\nrun.sh\nsub/\nsub/deeper/\nsub/deeper/three.txt\nsub/two.bin\n')
     expect((await box.run(['ls', '-l', 'w:/copied/run.sh'])).stdout).toMatch(/^-rwxr-xr-x /)
     expect((await box.run(['cp', '-q', 'v:/tree/one.txt', 'w:/'])).status).toBe(0)

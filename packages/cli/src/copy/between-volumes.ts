@@ -1,7 +1,7 @@
 import { baseName, forEachConcurrent, joinPath, VolumeError, type EntryInfo, type TransferProgress, type Volume } from '@volumes/core'
 import { formatLocation, type VolumeLocation } from '../address.js'
 import type { CommandContext } from '../command.js'
-import { formatBytes } from '../format.js'
+import { formatBytes, plural } from '../format.js'
 import { volumeTarget } from '../targets.js'
 import { counted } from './counted.js'
 import { withProgress, type CopyOptions } from './copy-options.js'
@@ -39,7 +39,7 @@ export async function copyBetweenVolumes(context: CommandContext, source: Volume
       progress.onProgress({ filesDone, filesTotal: tree.files.length, bytesDone, bytesTotal, path: file.path })
     }, context.signal)
     for (const skipped of tree.skipped) context.note(`volumes: skipped ${formatLocation(source)}${skipped}: symlinks are not copied between volumes`)
-    return `copied ${tree.files.length} files in ${tree.directories.length} directories (${formatBytes(bytesDone)}) from ${formatLocation(source)} to ${where}`
+    return `copied ${plural(tree.files.length, 'file')} and ${plural(tree.directories.length - 1, 'directory', 'directories')} (${formatBytes(bytesDone)}) from ${formatLocation(source)} to ${where}`
   })
 }
 

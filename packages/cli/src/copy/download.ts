@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises'
 import { baseName, VolumeError } from '@volumes/core'
 import { formatLocation, type LocalLocation, type VolumeLocation } from '../address.js'
 import type { CommandContext } from '../command.js'
-import { formatBytes } from '../format.js'
+import { formatBytes, plural } from '../format.js'
 import { localTarget } from '../targets.js'
 import { counted } from './counted.js'
 import { noteSkipped, withProgress, type CopyOptions } from './copy-options.js'
@@ -22,7 +22,7 @@ export async function downloadFromVolume(context: CommandContext, source: Volume
     if (info.type === 'directory') {
       const summary = await volume.downloadDirectory(source.path, target, { onProgress: progress.onProgress, signal: context.signal, concurrency: options.concurrency })
       noteSkipped(context, summary.skipped)
-      return `copied ${summary.files} files in ${summary.directories} directories (${formatBytes(summary.bytes)}) from ${formatLocation(source)} to ${destination.path}`
+      return `copied ${plural(summary.files, 'file')} and ${plural(summary.directories, 'directory', 'directories')} (${formatBytes(summary.bytes)}) from ${formatLocation(source)} to ${destination.path}`
     }
     const partial = `${target}.volumes-partial-${process.pid}`
     try {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises'
 import { VolumeError } from '@volumes/core'
 import type { LocalLocation, VolumeLocation } from '../address.js'
 import type { CommandContext } from '../command.js'
-import { formatBytes } from '../format.js'
+import { formatBytes, plural } from '../format.js'
 import { localBaseName, volumeTarget } from '../targets.js'
 import { counted } from './counted.js'
 import { noteSkipped, withProgress, type CopyOptions } from './copy-options.js'
@@ -24,7 +24,7 @@ export async function uploadToVolume(context: CommandContext, source: LocalLocat
     if (stats.isDirectory()) {
       const summary = await volume.uploadDirectory(absolute, target, { onProgress: progress.onProgress, signal: context.signal, concurrency: options.concurrency })
       noteSkipped(context, summary.skipped)
-      return `copied ${summary.files} files in ${summary.directories} directories (${formatBytes(summary.bytes)}) from ${source.path} to ${where}`
+      return `copied ${plural(summary.files, 'file')} and ${plural(summary.directories, 'directory', 'directories')} (${formatBytes(summary.bytes)}) from ${source.path} to ${where}`
     }
     const data = counted(createReadStream(absolute), stats.size, target, progress.onProgress)
     await volume.writeFile(target, data, { mode: stats.mode & 0o777, signal: context.signal })
