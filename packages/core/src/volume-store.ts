@@ -1,9 +1,16 @@
+import { attachVolumes, type AttachOptions, type Attachment } from './attach/attachment.js'
+import type { AttachPolicy } from './attach/attach-policy.js'
+import type { MountSource } from './attach/resolve-mount.js'
 import type { BlobStore } from './blob/blob-store.js'
 import { VolumeError } from './errors/volume-error.js'
 import type { LeaseManager } from './leases/lease-manager.js'
 import { MemoryLeaseManager } from './leases/memory-lease-manager.js'
+import { RegistryTokenFloor, type TokenFloor } from './leases/token-floor.js'
 import { defaultAttributes, type AttributeDefaults } from './metadata/codec.js'
 import { KeySpace } from './paths/key-space.js'
+import { VolumeQuota, type VolumeUsage } from './quota/quota-guard.js'
+import { recountUsage } from './quota/recount-usage.js'
+import { UsageTracker } from './quota/usage-tracker.js'
 import { checkLabels, checkVolumeName, checkVolumeSize, defaultSizePolicy, lettersDigitsHyphens, type NamePolicy, type SizePolicy } from './registry/volume-policy.js'
 import { toVolumeInfo, type StoredVolumeRecord, type VolumeInfo } from './registry/volume-record.js'
 import { newVolumeId, VolumeRegistry, type VersionedRecord } from './registry/volume-registry.js'
@@ -26,6 +33,26 @@ export interface VolumeStoreOptions {
   readonly defaults?: AttributeDefaults | undefined
   /** Requests in flight for listings, recursive copies and deletes. Default 16. */
   readonly concurrency?: number | undefined
+  /** Rules of {@link VolumeStore.attach}: per-holder limit, create on first use, region binding. */
+  readonly attachPolicy?: AttachPolicy | undefined
+  /**
+   * Quotas: each volume's `sizeGb` and an inode limit, enforced on every write (ENOSPC,
+   * reason `QuotaExceeded`). Usage lives in `.registry/usage/<volumeId>` and is kept
+   * exact with compare-and-swap, so it needs a backend with `conditionalCreate` and
+   * `compareAndSwap`; on others, and with `false`, nothing is enforced. Default on.
+   */
+  readonly quota?: false | QuotaOptions | undefined
+}
+
+/** Quota settings of a {@link VolumeStore}. */
+export interface QuotaOptions {
+  /** Files plus directories per volume. Default unlimited. */
+  readonly maxInodes?: number | undefined
+  /**
+   * Bytes in one GB of `sizeGb`. Default 10^9. Meant for tests, which need a volume
+   * small enough to fill; a production store has no reason to change it.
+   */
+  readonly bytesPerGb?: number | undefined
 }
 
 /** Options of {@link VolumeStore.create}. */
@@ -48,11 +75,17 @@ export class VolumeStore {
   readonly blobs: BlobStore
   readonly leases: LeaseManager
   readonly region: string
+  /** Fencing-token floors in the volume records, for lease managers that can lose state (see {@link RegistryTokenFloor}). */
+  readonly tokenFloor: TokenFloor
   readonly #registry: VolumeRegistry
   readonly #namePolicy: NamePolicy
   readonly #sizePolicy: SizePolicy
   readonly #defaults: AttributeDefaults
   readonly #concurrency: number
+  readonly #attachPolicy: AttachPolicy
+  readonly #usage: UsageTracker | undefined
+  readonly #maxInodes: number
+  readonly #bytesPerGb: number
 
   constructor(options: VolumeStoreOptions) {
     this.blobs = options.blobs
@@ -63,6 +96,13 @@ export class VolumeStore {
     this.#sizePolicy = options.sizePolicy ?? defaultSizePolicy
     this.#defaults = options.defaults ?? defaultAttributes
     this.#concurrency = options.concurrency ?? 16
+    this.tokenFloor = new RegistryTokenFloor(options.blobs)
+    this.#attachPolicy = options.attachPolicy ?? {}
+    const quota = options.quota === false ? undefined : (options.quota ?? {})
+    const { conditionalCreate, compareAndSwap } = options.blobs.capabilities
+    this.#usage = quota && conditionalCreate && compareAndSwap ? new UsageTracker(options.blobs, (id) => recountUsage(options.blobs, `${id}/`)) : undefined
+    this.#maxInodes = quota?.maxInodes ?? Number.POSITIVE_INFINITY
+    this.#bytesPerGb = quota?.bytesPerGb ?? 1e9
   }
 
   /** Creates a volume. EINVAL for a bad name, size or labels; EEXIST when the name is taken. */
@@ -76,6 +116,7 @@ export class VolumeStore {
       labels: checkLabels(options.labels),
     }
     await this.#registry.create(record)
+    await this.#usage?.initialise(record.volumeId)
     const volume = this.#volumeOf(record)
     await this.blobs.put(`${record.volumeId}/`, new Uint8Array(), {
       metadata: markerMetadata(this.#contextOf(record), {}),
@@ -112,9 +153,44 @@ export class VolumeStore {
       throw new VolumeError('EBUSY', { op: 'destroy', path: record.name, reason: 'VolumeAttached', detail: `Volume "${record.name}" is attached` })
     }
     for (const attachment of attachments) await this.leases.forceRelease(record.volumeId, attachment.holderId, 'volume destroyed')
-    await deleteTree(this.#contextOf(record), `${record.volumeId}/`, 'destroy', options.signal)
+    await deleteTree(this.#contextOf(record, undefined, false), `${record.volumeId}/`, 'destroy', options.signal)
     await this.#registry.remove(record)
+    await this.#usage?.forget(record.volumeId)
     return true
+  }
+
+  /**
+   * Attaches volumes to a holder (a sandbox, a server), all or nothing, and returns
+   * handles bound to their leases: each checks its lease before every mutation.
+   * Mount paths are checked (EINVAL); the store's {@link AttachPolicy} applies
+   * (per-holder limit, region binding, create on first use); a volume that cannot be
+   * had is EBUSY `Volume "x" is already attached`, and nothing stays attached.
+   *
+   * @example
+   * const attachment = await store.attach('sandbox-1', { '/workspace': 'my-project' })
+   * await attachment.volume('/workspace').writeFile('/app.js', code)
+   * await attachment.release()
+   */
+  async attach(holderId: string, mounts: Readonly<Record<string, MountSource>>, options: AttachOptions = {}): Promise<Attachment> {
+    return attachVolumes({
+      leases: this.leases,
+      region: this.region,
+      policy: this.#attachPolicy,
+      find: async (idOrName) => (await this.#find(idOrName))?.record,
+      create: (name, createOptions) => this.create(name, createOptions),
+      open: (record, guard) => this.#volumeOf(record, guard),
+    }, holderId, mounts, options)
+  }
+
+  /**
+   * Counts a volume's usage by listing it and rewrites its usage object with the
+   * result. Run it when the volume is quiet: writes in flight meanwhile are not seen.
+   */
+  async recomputeUsage(idOrName: string, options: { signal?: AbortSignal } = {}): Promise<VolumeUsage> {
+    const { record } = await this.#require(idOrName, 'recomputeUsage')
+    const counts = await recountUsage(this.blobs, `${record.volumeId}/`, options.signal)
+    await this.#usage?.set(record.volumeId, counts)
+    return { ...counts, ...this.#limitsOf(record) }
   }
 
   /** Finds a volume by id, then by name. */
@@ -129,7 +205,15 @@ export class VolumeStore {
     return found
   }
 
-  #contextOf(record: StoredVolumeRecord, guard?: MutationGuard): VolumeContext {
+  #limitsOf(record: StoredVolumeRecord): { sizeBytes: number | null; maxInodes: number | null } {
+    if (!this.#usage) return { sizeBytes: null, maxInodes: null }
+    return { sizeBytes: record.sizeGb * this.#bytesPerGb, maxInodes: Number.isFinite(this.#maxInodes) ? this.#maxInodes : null }
+  }
+
+  #contextOf(record: StoredVolumeRecord, guard?: MutationGuard, withQuota = true): VolumeContext {
+    const quota = withQuota && this.#usage
+      ? new VolumeQuota(this.#usage, record.volumeId, record.name, { maxBytes: record.sizeGb * this.#bytesPerGb, maxInodes: this.#maxInodes })
+      : undefined
     return {
       volumeId: record.volumeId,
       blobs: this.blobs,
@@ -137,6 +221,7 @@ export class VolumeStore {
       defaults: this.#defaults,
       concurrency: this.#concurrency,
       guard,
+      quota,
     }
   }
 

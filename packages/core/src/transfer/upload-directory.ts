@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BlobHead } from '../blob/blob-store.js'
-import { VolumeError } from '../errors/volume-error.js'
+import { isVolumeError, VolumeError } from '../errors/volume-error.js'
 import { normalisePath } from '../paths/volume-path.js'
+import { chargeWrite } from '../quota/quota-charges.js'
 import { forEachConcurrent } from '../util/map-concurrent.js'
 import { ensureDirectory } from '../volume/directories.js'
 import { markerMetadata } from '../volume/entry-info-of.js'
@@ -37,11 +38,17 @@ export async function uploadDirectory(context: VolumeContext, localDir: string, 
     const key = context.keys.markerKey(path, op)!
     if (existing.objects.has(context.keys.fileKey(path, op))) throw new VolumeError('ENOTDIR', { op, path })
     if (existing.objects.has(key)) continue
-    await context.blobs.put(key, new Uint8Array(), {
-      metadata: markerMetadata(context, { mode: directory.stats.mode & 0o7777 }),
-      contentType: 'application/x-directory',
-      signal: options.signal,
-    })
+    try {
+      await chargeWrite(context, op, path, 0, 1, () => context.blobs.put(key, new Uint8Array(), {
+        metadata: markerMetadata(context, { mode: directory.stats.mode & 0o7777 }),
+        contentType: 'application/x-directory',
+        signal: options.signal,
+        ...(context.blobs.capabilities.conditionalCreate ? { ifNoneMatch: '*' as const } : {}),
+      }))
+    } catch (error) {
+      // Created by someone else since the listing: theirs stays.
+      if (!isVolumeError(error, 'EPRECONDITION')) throw error
+    }
   }
 
   const bytesTotal = tree.files.reduce((sum, file) => sum + file.stats.size, 0)

@@ -2,6 +2,7 @@ import { isVolumeError, VolumeError } from '../errors/volume-error.js'
 import { nanosecondsOf } from '../metadata/codec.js'
 import type { EntryInfo } from '../metadata/entry-info.js'
 import { parentPath } from '../paths/volume-path.js'
+import { chargeWrite } from '../quota/quota-charges.js'
 import { resolveEntry, requireDirectory } from './entry-resolver.js'
 import { entryInfoOf, markerMetadata, type OwnershipOptions } from './entry-info-of.js'
 import { guardMutation, type VolumeContext } from './volume-context.js'
@@ -20,11 +21,11 @@ async function writeMarker(context: VolumeContext, path: string, options: Owners
   const key = context.keys.markerKey(path, op)!
   const conditional = context.blobs.capabilities.conditionalCreate
   try {
-    return await context.blobs.put(key, new Uint8Array(), {
+    return await chargeWrite(context, op, path, 0, 1, () => context.blobs.put(key, new Uint8Array(), {
       metadata: markerMetadata(context, options, nanosecondsOf()),
       contentType: 'application/x-directory',
       ...(conditional ? { ifNoneMatch: '*' as const } : {}),
-    })
+    }))
   } catch (error) {
     if (isVolumeError(error, 'EPRECONDITION')) return (await context.blobs.head(key))!
     throw error
@@ -61,11 +62,11 @@ export async function makeDir(context: VolumeContext, path: string, options: Mak
   else await requireDirectory(context, parentPath(path), op)
   const key = context.keys.markerKey(path, op)!
   try {
-    const head = await context.blobs.put(key, new Uint8Array(), {
+    const head = await chargeWrite(context, op, path, 0, 1, () => context.blobs.put(key, new Uint8Array(), {
       metadata: markerMetadata(context, options),
       contentType: 'application/x-directory',
       ...(context.blobs.capabilities.conditionalCreate ? { ifNoneMatch: '*' as const } : {}),
-    })
+    }))
     return entryInfoOf(context, path, 'directory', head)
   } catch (error) {
     if (!isVolumeError(error, 'EPRECONDITION')) throw error

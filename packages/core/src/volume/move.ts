@@ -3,6 +3,7 @@ import { VolumeError } from '../errors/volume-error.js'
 import { decodeAttributes, encodeAttributes, nanosecondsOf } from '../metadata/codec.js'
 import type { EntryInfo } from '../metadata/entry-info.js'
 import { isWithin, parentPath } from '../paths/volume-path.js'
+import { chargeWrite, existingSizes, releaseObjects } from '../quota/quota-charges.js'
 import { forEachConcurrent } from '../util/map-concurrent.js'
 import { ensureDirectory, keepDirectory } from './directories.js'
 import { requireDirectory, requireEntry, resolveEntry, type ResolvedEntry } from './entry-resolver.js'
@@ -28,15 +29,20 @@ export async function rename(context: VolumeContext, from: string, to: string, s
   const source = await requireEntry(context, from, op)
   if (from === to) return entryInfoWithTarget(context, from, source.kind, source.head)
   await requireDirectory(context, parentPath(to), op)
-  await checkDestination(context, source, to, op, true)
+  const target = await checkDestination(context, source, to, op, true)
   const ctime = nanosecondsOf()
   if (source.kind === 'file') {
-    await copyObject(context, source.head, context.keys.fileKey(to, op), ctime, false, signal)
+    await copyFile(context, source.head, to, target, ctime, false, signal)
     await deleteKeys(context, [source.head.key], op, signal)
+    await releaseObjects(context, [source.head])
   } else {
     const fromPrefix = context.keys.childPrefix(from)
-    await copyTree(context, fromPrefix, context.keys.childPrefix(to), ctime, false, signal)
-    for await (const page of walkObjects(context, fromPrefix, signal)) await deleteKeys(context, page.map((o) => o.key), op, signal)
+    const toPrefix = context.keys.childPrefix(to)
+    await copyTree(context, fromPrefix, toPrefix, target && (await existingSizes(context, toPrefix, signal)), ctime, false, signal)
+    for await (const page of walkObjects(context, fromPrefix, signal)) {
+      await deleteKeys(context, page.map((o) => o.key), op, signal)
+      await releaseObjects(context, page)
+    }
   }
   await keepDirectory(context, parentPath(from), op)
   const moved = await requireEntry(context, to, op)
@@ -50,11 +56,15 @@ export async function copy(context: VolumeContext, from: string, to: string, opt
   await guardMutation(context, op, to)
   const source = await requireEntry(context, from, op)
   if (source.kind === 'directory' && !options.recursive) throw new VolumeError('EISDIR', { op, path: from, detail: 'is a directory (use recursive)' })
-  await checkDestination(context, source, to, op, false)
+  const target = await checkDestination(context, source, to, op, false)
   await ensureDirectory(context, parentPath(to), {}, op)
   const now = nanosecondsOf()
-  if (source.kind === 'file') await copyObject(context, source.head, context.keys.fileKey(to, op), now, true, options.signal)
-  else await copyTree(context, context.keys.childPrefix(from), context.keys.childPrefix(to), now, true, options.signal)
+  if (source.kind === 'file') {
+    await copyFile(context, source.head, to, target, now, true, options.signal)
+  } else {
+    const toPrefix = context.keys.childPrefix(to)
+    await copyTree(context, context.keys.childPrefix(from), toPrefix, target && (await existingSizes(context, toPrefix, options.signal)), now, true, options.signal)
+  }
   const copied = await requireEntry(context, to, op)
   return entryInfoWithTarget(context, to, copied.kind, copied.head)
 }
@@ -64,10 +74,13 @@ function checkMove(from: string, to: string, op: string): void {
   if (from !== to && isWithin(to, from)) throw new VolumeError('EINVAL', { op, path: to, reason: 'MoveIntoItself', detail: `cannot move '${from}' into itself` })
 }
 
-/** POSIX rules for what may stand at the destination. `replaceEmptyDirectory`: rename may replace an empty directory. */
-async function checkDestination(context: VolumeContext, source: ResolvedEntry, to: string, op: string, replaceEmptyDirectory: boolean): Promise<void> {
+/**
+ * POSIX rules for what may stand at the destination. `replaceEmptyDirectory`: rename may replace an empty directory.
+ * Returns what stands there.
+ */
+async function checkDestination(context: VolumeContext, source: ResolvedEntry, to: string, op: string, replaceEmptyDirectory: boolean): Promise<ResolvedEntry | undefined> {
   const target = await resolveEntry(context, to, op)
-  if (!target) return
+  if (!target) return undefined
   if (source.kind === 'file' && target.kind === 'directory') throw new VolumeError('EISDIR', { op, path: to })
   if (source.kind === 'directory' && target.kind === 'file') throw new VolumeError('ENOTDIR', { op, path: to })
   if (source.kind === 'directory' && replaceEmptyDirectory) {
@@ -75,14 +88,30 @@ async function checkDestination(context: VolumeContext, source: ResolvedEntry, t
     const page = await context.blobs.list(prefix, { limit: 2 })
     if (page.objects.some((o) => o.key !== prefix) || page.prefixes.length > 0) throw new VolumeError('ENOTEMPTY', { op, path: to })
   }
+  return target
 }
 
-/** Copies every object under one prefix to the same relative key under another, in parallel. */
-async function copyTree(context: VolumeContext, fromPrefix: string, toPrefix: string, now: bigint, fresh: boolean, signal?: AbortSignal): Promise<void> {
+/** Copies one file onto `to`, charging the quota for what it adds over the file it replaces (`target`). */
+async function copyFile(context: VolumeContext, source: BlobHead, to: string, target: ResolvedEntry | undefined, now: bigint, fresh: boolean, signal?: AbortSignal): Promise<void> {
+  const op = fresh ? 'copy' : 'rename'
+  const replaced = target?.kind === 'file' ? target.head.size : undefined
+  await chargeWrite(context, op, to, source.size - (replaced ?? 0), replaced === undefined ? 1 : 0, () =>
+    copyObject(context, source, context.keys.fileKey(to, op), now, fresh, signal))
+}
+
+/**
+ * Copies every object under one prefix to the same relative key under another, in parallel.
+ * With a quota, each copy is charged for what it adds over `existing` (sizes of the objects already at the destination).
+ */
+async function copyTree(context: VolumeContext, fromPrefix: string, toPrefix: string, existing: Map<string, number> | undefined, now: bigint, fresh: boolean, signal?: AbortSignal): Promise<void> {
+  const op = fresh ? 'copy' : 'rename'
   for await (const page of walkObjects(context, fromPrefix, signal)) {
-    await forEachConcurrent(page, context.concurrency, (object) =>
-      copyObject(context, object, `${toPrefix}${object.key.slice(fromPrefix.length)}`, now, fresh, signal).then(() => undefined),
-    signal)
+    await forEachConcurrent(page, context.concurrency, async (object) => {
+      const destination = `${toPrefix}${object.key.slice(fromPrefix.length)}`
+      const replaced = existing?.get(destination)
+      await chargeWrite(context, op, context.keys.pathOf(destination), object.size - (replaced ?? 0), replaced === undefined ? 1 : 0, () =>
+        copyObject(context, object, destination, now, fresh, signal))
+    }, signal)
   }
 }
 

@@ -1,5 +1,6 @@
 import { VolumeError } from '../errors/volume-error.js'
 import { parentPath } from '../paths/volume-path.js'
+import { releaseObjects } from '../quota/quota-charges.js'
 import { keepDirectory } from './directories.js'
 import { requireEntry } from './entry-resolver.js'
 import { deleteKeys, deleteTree } from './tree-walk.js'
@@ -27,7 +28,8 @@ export async function remove(context: VolumeContext, path: string, options: Remo
     throw error
   }
   if (entry.kind === 'file') {
-    await deleteKeys(context, [context.keys.fileKey(path, op)], op, options.signal)
+    await deleteKeys(context, [entry.head.key], op, options.signal)
+    await releaseObjects(context, [entry.head])
   } else {
     const prefix = context.keys.childPrefix(path)
     if (!options.recursive) {

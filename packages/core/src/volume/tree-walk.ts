@@ -1,5 +1,6 @@
 import type { BlobHead } from '../blob/blob-store.js'
 import { VolumeError } from '../errors/volume-error.js'
+import { releaseObjects } from '../quota/quota-charges.js'
 import type { VolumeContext } from './volume-context.js'
 
 /** Every object under `prefix`, page by page, without holding the whole tree in memory. */
@@ -12,19 +13,23 @@ export async function* walkObjects(context: VolumeContext, prefix: string, signa
   } while (cursor)
 }
 
-/** Deletes every object under `prefix` (the marker at the prefix itself last), in batches. */
+/** Deletes every object under `prefix` (the marker at the prefix itself last), in batches, releasing their quota page by page. */
 export async function deleteTree(context: VolumeContext, prefix: string, op: string, signal?: AbortSignal): Promise<number> {
   let deleted = 0
-  let sawMarker = false
+  let marker: BlobHead | undefined
   for await (const page of walkObjects(context, prefix, signal)) {
-    const keys = page.map((object) => object.key).filter((key) => {
-      if (key !== prefix) return true
-      sawMarker = true
+    const objects = page.filter((object) => {
+      if (object.key !== prefix) return true
+      marker = object
       return false
     })
-    deleted += await deleteKeys(context, keys, op, signal)
+    deleted += await deleteKeys(context, objects.map((object) => object.key), op, signal)
+    await releaseObjects(context, objects)
   }
-  if (sawMarker) deleted += await deleteKeys(context, [prefix], op, signal)
+  if (marker) {
+    deleted += await deleteKeys(context, [prefix], op, signal)
+    await releaseObjects(context, [marker])
+  }
   return deleted
 }
 

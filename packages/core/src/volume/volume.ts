@@ -3,6 +3,8 @@ import type { WriteData } from '../blob/body.js'
 import { isVolumeError } from '../errors/volume-error.js'
 import type { EntryInfo } from '../metadata/entry-info.js'
 import { normalisePath } from '../paths/volume-path.js'
+import type { VolumeUsage } from '../quota/quota-guard.js'
+import { recountUsage } from '../quota/recount-usage.js'
 import type { VolumeInfo } from '../registry/volume-record.js'
 import { downloadDirectory } from '../transfer/download-directory.js'
 import type { TransferOptions, TransferSummary } from '../transfer/progress.js'
@@ -116,6 +118,15 @@ export class Volume {
   /** Uploads a local directory tree with bounded concurrency and progress. */
   async uploadDirectory(localDir: string, remoteDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
     return uploadDirectory(this.context, localDir, remoteDir, options)
+  }
+
+  /**
+   * Bytes and inodes in use, with the limits. Read from the usage object (one request);
+   * a volume without a quota (a bucket opened as a volume) is counted by listing it.
+   */
+  async getUsage(): Promise<VolumeUsage> {
+    if (this.context.quota) return this.context.quota.usage()
+    return { ...(await recountUsage(this.context.blobs, this.context.keys.prefix)), sizeBytes: null, maxInodes: null }
   }
 
   /** Downloads a volume directory tree to the local disk with bounded concurrency and progress. */

@@ -1,9 +1,10 @@
-import type { BlobHead } from '../blob/blob-store.js'
+import type { BlobBody, BlobHead, BlobWriteConditions } from '../blob/blob-store.js'
 import { normaliseBody, type WriteData } from '../blob/body.js'
 import { isVolumeError, VolumeError } from '../errors/volume-error.js'
 import { encodeAttributes, nanosecondsOf } from '../metadata/codec.js'
 import type { EntryInfo } from '../metadata/entry-info.js'
 import { parentPath } from '../paths/volume-path.js'
+import { putFileCharged } from '../quota/quota-write.js'
 import { ensureDirectory } from './directories.js'
 import { attributesForWrite, entryInfoOf, type OwnershipOptions } from './entry-info-of.js'
 import { guardMutation, type VolumeContext } from './volume-context.js'
@@ -30,6 +31,8 @@ export interface WriteFilePlan {
 /**
  * Writes a whole file atomically: readers see the old content or the new, never a part.
  * Creates missing parents; keeps an overwritten file's mode and owner unless given.
+ * With a quota, the write is charged before it happens (ENOSPC, nothing written, when
+ * it does not fit) and made conditional on the file it replaces: see `putFileCharged`.
  */
 export async function writeFile(context: VolumeContext, path: string, data: WriteData, options: WriteFileOptions = {}, plan: WriteFilePlan = {}): Promise<EntryInfo> {
   const op = 'writeFile'
@@ -45,14 +48,17 @@ export async function writeFile(context: VolumeContext, path: string, data: Writ
   const attributes = attributesForWrite(context, 'file', options, existing)
   const mtimeNs = options.mtime ? nanosecondsOf(options.mtime) : attributes.mtimeNs
   const metadata = encodeAttributes({ ...attributes, mtimeNs, atimeNs: mtimeNs })
+  const put = (payload: BlobBody, conditions: BlobWriteConditions): Promise<BlobHead> => context.blobs.put(key, payload, {
+    metadata,
+    contentType: options.contentType ?? 'application/octet-stream',
+    contentLength,
+    signal: options.signal,
+    ...conditions,
+  })
   try {
-    const head = await context.blobs.put(key, body, {
-      metadata,
-      contentType: options.contentType ?? 'application/octet-stream',
-      contentLength,
-      signal: options.signal,
-      ...(options.exclusive ? { ifNoneMatch: '*' as const } : {}),
-    })
+    const head = context.quota
+      ? await putFileCharged(context, context.quota, { key, path, op, body, contentLength, existing, exclusive: options.exclusive === true, put })
+      : await put(body, options.exclusive ? { ifNoneMatch: '*' } : {})
     return entryInfoOf(context, path, 'file', head.metadata ? head : { ...head, metadata })
   } catch (error) {
     if (options.exclusive && isVolumeError(error, 'EPRECONDITION')) throw new VolumeError('EEXIST', { op, path, cause: error })
