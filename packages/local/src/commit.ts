@@ -28,10 +28,10 @@ export interface CommitRequest {
  */
 export async function commitObject(ctx: StoreContext, request: CommitRequest): Promise<BlobHead> {
   const { op, loc, temp, conditions, signal } = request
-  return ctx.locks.run(loc.lockName, op, loc.key, signal, async () => {
-    try {
+  try {
+    const { head, changedDirs } = await ctx.locks.run(loc.lockPath, op, loc.key, signal, async () => {
       throwIfAborted(signal, op, loc.key)
-      const current = await inspectTarget(loc, op)
+      const current = await inspectTarget(ctx, loc, op, signal)
       let replaced: RecordEntry | undefined
       if (current !== undefined) {
         if (conditions.ifNoneMatch === '*') throw preconditionFailed(op, loc.key, 'the object exists')
@@ -42,18 +42,20 @@ export async function commitObject(ctx: StoreContext, request: CommitRequest): P
       } else if (conditions.ifMatch !== undefined) {
         throw preconditionFailed(op, loc.key, 'the object does not exist')
       }
-      const changedDirs = loc.marker ? await makeMarkerDir(loc, op) : []
+      const changed = loc.marker ? await makeMarkerDir(loc, op) : []
       const entry = newEntry(temp.stats, request.contentType, request.metadata)
       const entries = replaced === undefined ? [entry] : [entry, replaced]
       await writeRecord(ctx.layout, loc, { v: 1, key: loc.key, entries }, ctx.config.fsync)
-      if (conditions.ifNoneMatch === '*') changedDirs.push(...await linkInto(temp.path, loc, op))
-      else changedDirs.push(...await renameInto(temp.path, loc, op))
-      if (ctx.config.fsync) await syncDirs([...changedDirs, loc.dataParent, loc.recordParent])
-      return buildHead(loc.key, temp.stats, entry)
-    } catch (error) {
-      throw toVolumeError(error, op, loc.key)
-    }
-  })
+      if (conditions.ifNoneMatch === '*') changed.push(...await linkInto(temp.path, loc, op))
+      else changed.push(...await renameInto(temp.path, loc, op))
+      return { head: buildHead(loc.key, temp.stats, entry), changedDirs: changed }
+    })
+    // The commit is visible; flushing the directory entries needs no lock.
+    if (ctx.config.fsync) await syncDirs([...changedDirs, loc.dataParent, loc.recordParent])
+    return head
+  } catch (error) {
+    throw toVolumeError(error, op, loc.key)
+  }
 }
 
 /**
@@ -61,7 +63,7 @@ export async function commitObject(ctx: StoreContext, request: CommitRequest): P
  * prefix of the key is an object, EISDIR when keys live under a file key. An empty directory
  * without a marker at a file key is no object (object stores have no empty directories): removed.
  */
-async function inspectTarget(loc: KeyLocation, op: string): Promise<BigIntStats | undefined> {
+async function inspectTarget(ctx: StoreContext, loc: KeyLocation, op: string, signal: AbortSignal | undefined): Promise<BigIntStats | undefined> {
   const probe = loc.marker ? loc.dirPath! : loc.dataPath
   let stats: BigIntStats
   try {
@@ -77,14 +79,23 @@ async function inspectTarget(loc: KeyLocation, op: string): Promise<BigIntStats 
     return statObject(loc, true)
   }
   if (stats.isDirectory()) {
-    if (await isEmptyDir(probe) && await removeDirIfEmpty(probe)) return undefined
+    if (await removeUnmarkedEmptyDir(ctx, `${loc.key}/`, signal)) return undefined
     throw keyIsPrefix(op, loc.key)
   }
   return stats.isFile() ? stats : undefined
 }
 
-async function isEmptyDir(path: string): Promise<boolean> {
-  return (await readdir(path).catch(() => ['?'])).length === 0
+/**
+ * Removes the directory of `dirKey` if it is empty and not a marker, under the marker's lock.
+ * Lock order: a file key's lock, then its marker's; nothing takes them the other way round.
+ */
+async function removeUnmarkedEmptyDir(ctx: StoreContext, dirKey: string, signal: AbortSignal | undefined): Promise<boolean> {
+  const marker = ctx.layout.locateTrusted(dirKey)
+  return ctx.locks.run(marker.lockPath, 'put', dirKey, signal, async () => {
+    if ((await statObject(marker, true)) !== undefined) return false
+    if ((await readdir(marker.dirPath!).catch(() => ['?'])).length > 0) return false
+    return removeDirIfEmpty(marker.dirPath!)
+  })
 }
 
 /** `mkdir -p` of a marker's directory; a file in the way is ENOTDIR. Returns the directories to flush. */

@@ -44,7 +44,7 @@ export async function deleteObjects(ctx: StoreContext, keys: readonly string[], 
 async function deleteOne(ctx: StoreContext, key: string, signal: AbortSignal | undefined, changedDirs: Set<string>): Promise<void> {
   const loc = ctx.layout.locate(key, 'delete')
   const layout = ctx.layout
-  const goneDir = await ctx.locks.run(loc.lockName, 'delete', key, signal, async () => {
+  const goneDir = await ctx.locks.run(loc.lockPath, 'delete', key, signal, async () => {
     if (loc.marker) {
       if (await unlinkIfPresent(loc.dataPath)) changedDirs.add(loc.dataParent)
       await unlinkIfPresent(loc.recordPath)
@@ -78,7 +78,7 @@ async function unlinkData(loc: KeyLocation): Promise<boolean> {
 async function prune(ctx: StoreContext, dirKey: string, signal: AbortSignal | undefined, changedDirs: Set<string>): Promise<void> {
   for (let at = dirKey; at !== ''; at = parentDirKey(at)) {
     const loc = ctx.layout.locateTrusted(at)
-    const removed = await ctx.locks.run(loc.lockName, 'delete', at, signal, async () => {
+    const removed = await ctx.locks.run(loc.lockPath, 'delete', at, signal, async () => {
       if ((await statObject(loc, true)) !== undefined) return false
       return removeDirIfEmpty(loc.dirPath!)
     })

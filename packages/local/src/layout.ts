@@ -24,8 +24,8 @@ export interface KeyLocation {
   readonly recordPath: string
   /** The directory holding `recordPath` (and a marker's data file). */
   readonly recordParent: string
-  /** The name of the key's lock in the locks directory. */
-  readonly lockName: string
+  /** The key's lock (a symlink naming its owner), beside the record. */
+  readonly lockPath: string
 }
 
 /**
@@ -36,16 +36,18 @@ export interface KeyLocation {
  * <root>/a/                                   directory of marker key `a/` (and parent of `a/b.txt`)
  * <root>/.volumes-local/meta/<h2>/<hash>.json metadata record of a key (hash = sha256 of the key)
  * <root>/.volumes-local/meta/<h2>/<hash>.dir  data of marker key (bytes put to `a/`)
+ * <root>/.volumes-local/meta/<h2>/<hash>.lock per-key lock (a symlink naming its owner)
  * <root>/.volumes-local/tmp/                  temporary files, renamed into place when complete
- * <root>/.volumes-local/locks/<hash>          per-key locks (symlinks naming their owner)
  * ```
+ *
+ * `<h2>` is the first two hex digits of the hash: 256 directories share the records and the
+ * lock traffic, so concurrent writers of different keys rarely contend for one directory.
  */
 export class Layout {
   readonly root: string
   readonly reserved: string
   readonly metaDir: string
   readonly tmpDir: string
-  readonly locksDir: string
   readonly #rootSlash: string
   #tempCounter = 0
   readonly #tempPrefix: string
@@ -56,7 +58,6 @@ export class Layout {
     this.reserved = `${this.#rootSlash}${RESERVED_NAME}`
     this.metaDir = `${this.reserved}/meta`
     this.tmpDir = `${this.reserved}/tmp`
-    this.locksDir = `${this.reserved}/locks`
     this.#tempPrefix = `${this.tmpDir}/${hostTag()}.${process.pid}.${randomBytes(3).toString('hex')}.`
   }
 
@@ -80,8 +81,13 @@ export class Layout {
       dirPath: marker ? this.userPath(key.slice(0, -1)) : undefined,
       recordPath: `${recordParent}/${hash}.json`,
       recordParent,
-      lockName: hash,
+      lockPath: `${recordParent}/${hash}.lock`,
     }
+  }
+
+  /** The 256 metadata directories. */
+  fanOutDirs(): string[] {
+    return Array.from({ length: 256 }, (_, i) => `${this.metaDir}/${i.toString(16).padStart(2, '0')}`)
   }
 
   /** The user-visible path of a key or directory key relative to the root (`''` is the root). */

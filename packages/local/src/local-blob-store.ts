@@ -48,7 +48,7 @@ export class LocalBlobStore implements BlobStore {
     const config = resolveConfig(options)
     const layout = new Layout(config.root)
     this.root = config.root
-    this.#ctx = { config, layout, locks: new KeyLocks(layout.locksDir, config.lockStaleMs), ready: () => this.#ready() }
+    this.#ctx = { config, layout, locks: new KeyLocks(config.lockStaleMs), ready: () => this.#ready() }
   }
 
   head(key: string, options?: BlobCallOptions): Promise<BlobHead | undefined> {

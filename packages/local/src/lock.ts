@@ -1,11 +1,11 @@
 import { mkdir, readlink, symlink, unlink } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { sleep, throwIfAborted } from '@volumes/core'
 import { errnoOf, toVolumeError } from './errors.js'
 import { hostTag, isProcessAlive } from './process-identity.js'
 
 /**
- * Per-key locks that hold across processes: a lock is a symlink in the locks directory whose
- * target names its owner (`<host tag>.<pid>.<ms since epoch>`). Creating a symlink is atomic and
+ * Per-key locks that hold across processes: a lock is a symlink whose target names its owner (`<host tag>.<pid>.<ms since epoch>`). Creating a symlink is atomic and
  * fails with EEXIST when it exists, so taking a free lock costs one system call and releasing it
  * one more. Waiters in this process queue in memory instead of polling the disk.
  *
@@ -14,27 +14,24 @@ import { hostTag, isProcessAlive } from './process-identity.js'
  * owner before removing it, so two breakers never remove a lock taken after the stale one.
  */
 export class KeyLocks {
-  readonly #dir: string
   readonly #staleMs: number
   readonly #queues = new Map<string, Promise<void>>()
 
-  constructor(dir: string, staleMs: number) {
-    this.#dir = dir
+  constructor(staleMs: number) {
     this.#staleMs = staleMs
   }
 
-  /** Runs `task` while holding the lock `name`. */
-  async run<T>(name: string, op: string, key: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(name)
+  /** Runs `task` while holding the lock at `path` (its directory is created when missing). */
+  async run<T>(path: string, op: string, key: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(path)
     let release!: () => void
     const mine = new Promise<void>((resolve) => {
       release = resolve
     })
     const queued = previous === undefined ? mine : previous.then(() => mine)
-    this.#queues.set(name, queued)
+    this.#queues.set(path, queued)
     try {
       if (previous !== undefined) await previous
-      const path = `${this.#dir}/${name}`
       await this.#acquire(path, op, key, signal)
       try {
         return await task()
@@ -43,7 +40,7 @@ export class KeyLocks {
       }
     } finally {
       release()
-      if (this.#queues.get(name) === queued) this.#queues.delete(name)
+      if (this.#queues.get(path) === queued) this.#queues.delete(path)
     }
   }
 
@@ -56,7 +53,7 @@ export class KeyLocks {
       } catch (error) {
         const code = errnoOf(error)
         if (code === 'ENOENT' && attempt < 3) {
-          await mkdir(this.#dir, { recursive: true })
+          await mkdir(dirname(path), { recursive: true })
           continue
         }
         if (code !== 'EEXIST') throw toVolumeError(error, op, key)

@@ -15,7 +15,7 @@ export async function setObjectMetadata(ctx: StoreContext, key: string, metadata
   throwIfAborted(signal, op, key)
   const loc = ctx.layout.locate(key, op)
   await ctx.ready()
-  return ctx.locks.run(loc.lockName, op, key, signal, async () => {
+  return ctx.locks.run(loc.lockPath, op, key, signal, async () => {
     try {
       const stats = await statObject(loc)
       if (stats === undefined) throw notFound(op, key)

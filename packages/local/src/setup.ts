@@ -39,7 +39,9 @@ async function sweepTemps(layout: Layout): Promise<void> {
 
 /** Creates the reserved directories and a note for people who browse the root. */
 async function createLayout(layout: Layout): Promise<void> {
-  await Promise.all([layout.metaDir, layout.tmpDir, layout.locksDir].map((dir) => mkdir(dir, { recursive: true })))
+  const [createdMeta] = await Promise.all([layout.metaDir, layout.tmpDir].map((dir) => mkdir(dir, { recursive: true })))
+  // Created once with the root, so that writes never pay a failed rename and a mkdir per bucket.
+  if (createdMeta !== undefined) await Promise.all(layout.fanOutDirs().map((dir) => mkdir(dir, { recursive: true })))
   const note = 'Managed by @volumes/local: metadata records, temporary files and locks of the objects stored\n' +
     'as plain files beside this directory. Do not edit; deleting it resets metadata to the defaults.\n'
   await writeFile(`${layout.reserved}/README.txt`, note, { flag: 'wx' }).catch((error: unknown) => {
