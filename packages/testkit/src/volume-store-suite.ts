@@ -5,6 +5,7 @@ import { expectVolumeError } from './expect-code.js'
 import { runVolumeFileTests } from './volume-files-suite.js'
 import { runVolumePathProperties } from './volume-path-properties.js'
 import { runVolumeModelProperties } from './volume-model-properties.js'
+import { runVolumeAttachTests } from './volume-attach-suite.js'
 
 /** Creates a fresh, empty BlobStore for one suite run. */
 export type VolumeBlobFactory = () => Promise<BlobStore> | BlobStore
@@ -114,6 +115,7 @@ export function runVolumeStoreConformance(name: string, factory: VolumeBlobFacto
       })
     })
 
+    runVolumeAttachTests(() => blobs)
     runVolumePathProperties(() => ({ blobs, store }), options.hostilePathRuns ?? 400)
     runVolumeModelProperties(() => store, options.propertyRuns ?? 60)
   })
