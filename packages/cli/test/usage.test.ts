@@ -84,6 +84,24 @@ describe('store selection', () => {
     expect(await box.run(['list', '--store', 'ftp://host/x'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^volumes: unsupported store URL scheme 'ftp:\/\/'/) })
   })
 
+  it('global options may come before the command', async () => {
+    const url = pathToFileURL(`${box.root}/before`).href
+    expect((await box.run(['--store', url, 'create', 'early'])).status).toBe(0)
+    expect(JSON.parse((await box.run([`--store=${url}`, 'list', '--json'])).stdout)).toMatchObject([{ name: 'early' }])
+  })
+
+  it('runCli can be given a VolumeStore to use (embedding)', async () => {
+    const { MemoryBlobStore, VolumeStore } = await import('@volumes/core')
+    const { runCli } = await import('../src/index.js')
+    const { capture } = await import('./helpers.js')
+    const store = new VolumeStore({ blobs: new MemoryBlobStore() })
+    await store.create('embedded')
+    const stdout = capture()
+    const status = await runCli(['list', '--json'], { stdout, stderr: capture(), env: {}, cwd: box.work }, { store })
+    expect(status).toBe(0)
+    expect(JSON.parse(stdout.text())).toMatchObject([{ name: 'embedded' }])
+  })
+
   it('memory:// is a throw-away store', async () => {
     expect(await box.run(['create', 'tmp', '--store', 'memory://'])).toMatchObject({ status: 0 })
   })
