@@ -16,6 +16,19 @@ export interface ProbeResult {
   readonly compareAndSwap: boolean
   /** ListObjectsV2 with `metadata=true` returns user metadata (MinIO). */
   readonly listMetadata: boolean
+  /** The server's `Server` header (`MinIO` for MinIO), when a probe request was made. */
+  readonly server: string | undefined
+}
+
+/** Keeps the `Server` response header of `command` for the returned getter. */
+function captureServer(command: HeadObjectCommand): () => string | undefined {
+  let server: string | undefined
+  command.middlewareStack.add((next) => async (args) => {
+    const result = await next(args)
+    server = (result.response as { headers?: Record<string, string> }).headers?.server
+    return result
+  }, { step: 'deserialize', name: 'volumesCaptureServer', priority: 'low' })
+  return () => server
 }
 
 /** Where the probe writes, under the store's prefix; removed before the probe returns. */
@@ -59,6 +72,9 @@ export async function probeServer(context: S3Context, checkConditional: boolean,
   let uploadId: string | undefined
   try {
     await putProbe()
+    const headCommand = new HeadObjectCommand({ Bucket: bucket, Key: created })
+    const server = captureServer(headCommand)
+    await client.send(headCommand, options)
     let conditionalCreate = false
     let compareAndSwap = false
     if (checkConditional) {
@@ -92,10 +108,10 @@ export async function probeServer(context: S3Context, checkConditional: boolean,
       await outcome(() => client.send(command, options))
       listMetadata = (listed() ?? []).some((entry) => entry.metadata['volumes-probe'] === 'yes')
     }
-    return { conditionalCreate, compareAndSwap, listMetadata }
+    return { conditionalCreate, compareAndSwap, listMetadata, server: server() }
   } catch (error) {
     const mapped = mapS3Error(error, 'probe', base, signal)
-    if (mapped.code === 'EACCES') return { conditionalCreate: false, compareAndSwap: false, listMetadata: false }
+    if (mapped.code === 'EACCES') return { conditionalCreate: false, compareAndSwap: false, listMetadata: false, server: undefined }
     throw mapped
   } finally {
     if (uploadId) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: created, UploadId: uploadId })).catch(() => undefined)

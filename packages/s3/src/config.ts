@@ -43,9 +43,12 @@ export interface S3TuningOptions {
   readonly maxSockets?: number | undefined
   /** A response body that delivers nothing for this long while it is being read fails with ETIMEDOUT. Default 30 s. */
   readonly bodyTimeoutMs?: number | undefined
-  /** Longest wait for a response's headers (a built client only). Default 120 s. */
+  /**
+   * Longest wait for a response's headers, time queued for a free socket included (a built
+   * client only). Default 5 min. Response bodies have their own guard, `bodyTimeoutMs`.
+   */
   readonly requestTimeoutMs?: number | undefined
-  /** Longest wait for a TCP connection (a built client only). Default 5 s. */
+  /** Longest wait for a new socket to connect (a built client only). Default 5 s. */
   readonly connectionTimeoutMs?: number | undefined
   /** See {@link ConditionalWritesMode}. Default `'probe'`. */
   readonly conditionalWrites?: ConditionalWritesMode | undefined
@@ -104,7 +107,7 @@ export function resolveOptions(options: S3BlobStoreOptions): {
     deleteConcurrency: positive(deleteConcurrency, 4, 'deleteConcurrency'),
     maxSockets: positive(maxSockets, 64, 'maxSockets'),
     bodyTimeoutMs: positive(bodyTimeoutMs, 30_000, 'bodyTimeoutMs'),
-    requestTimeoutMs: positive(requestTimeoutMs, 120_000, 'requestTimeoutMs'),
+    requestTimeoutMs: positive(requestTimeoutMs, 300_000, 'requestTimeoutMs'),
     connectionTimeoutMs: positive(connectionTimeoutMs, 5_000, 'connectionTimeoutMs'),
     conditionalWrites: conditionalWrites ?? 'probe',
     listMetadata: listMetadata ?? 'probe',

@@ -1,12 +1,12 @@
-import { isVolumeError, VolumeError, type VolumeErrorCode } from '@volumes/core'
+import { isVolumeError, utf8Length, VolumeError, type VolumeErrorCode } from '@volumes/core'
 
-/**
- * The one place where S3 SDK, HTTP and socket errors become `VolumeError`s.
- *
- * Temporary (a retry may cure them): throttling (SlowDown, 429, 503), other 5xx,
- * `ConditionalRequestConflict` (409: a concurrent conditional write), connection
- * resets / refusals / timeouts and bodies cut short.
- */
+// The one place where S3 SDK, HTTP and socket errors become `VolumeError`s.
+// Temporary (a retry may cure them): throttling (SlowDown, 429, 503), other 5xx,
+// `ConditionalRequestConflict` (409: a concurrent conditional write), connection
+// resets / refusals / timeouts and bodies cut short.
+
+/** MinIO keeps objects as files: a key segment longer than a file name (255 bytes) is refused. */
+export const MINIO_MAX_SEGMENT_BYTES = 255
 
 interface Mapping {
   readonly code: VolumeErrorCode
@@ -36,6 +36,8 @@ const byS3Code: Readonly<Record<string, Mapping>> = {
   InvalidPart: { code: 'EINVAL' },
   InvalidPartOrder: { code: 'EINVAL' },
   MalformedXML: { code: 'EINVAL' },
+  XMinioInvalidObjectName: { code: 'EINVAL', reason: 'InvalidObjectName' },
+  XMinioInvalidResourceName: { code: 'EINVAL', reason: 'InvalidObjectName' },
   NotImplemented: { code: 'ENOTSUP' },
   XMinioStorageFull: { code: 'ENOSPC', reason: 'StorageFull' },
   QuotaExceeded: { code: 'ENOSPC', reason: 'QuotaExceeded' },
@@ -82,6 +84,7 @@ function networkCode(error: unknown): string | undefined {
 
 function byStatus(status: number | undefined): Mapping | undefined {
   if (status === undefined) return undefined
+  if (status === 400) return { code: 'EINVAL', reason: 'BadRequest' }
   if (status === 404) return { code: 'ENOENT' }
   if (status === 412) return { code: 'EPRECONDITION' }
   if (status === 416) return { code: 'EINVAL', reason: 'RangeNotSatisfiable' }
@@ -113,6 +116,9 @@ export function mapS3Error(error: unknown, op: string, path?: string, signal?: A
   const status = e.$metadata?.httpStatusCode
   const detail = `${s3Code ?? e.code ?? e.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? ''}`
   const mapping = (s3Code ? byS3Code[s3Code] : undefined) ?? byStatus(status)
+  if (s3Code === 'XMinioInvalidObjectName' && path?.split('/').some((segment) => utf8Length(segment) > MINIO_MAX_SEGMENT_BYTES)) {
+    return new VolumeError('ENAMETOOLONG', { op, path, reason: 'SegmentTooLong', detail, cause: error })
+  }
   if (mapping) {
     return new VolumeError(mapping.code, { op, path, reason: mapping.reason ?? s3Code, temporary: mapping.temporary ?? false, detail, cause: error })
   }

@@ -31,11 +31,14 @@ const ROOT_USER = 'volumes-test'
 const ROOT_PASSWORD = 'volumes-test-secret'
 const REGION = 'us-east-1'
 
-const live = async (endpoint: string): Promise<boolean> => {
-  const response = await fetch(`${endpoint}/minio/health/live`, { signal: AbortSignal.timeout(2000) })
+const healthy = async (endpoint: string, check: 'live' | 'cluster'): Promise<boolean> => {
+  const response = await fetch(`${endpoint}/minio/health/${check}`, { signal: AbortSignal.timeout(2000) })
   await response.body?.cancel()
   return response.ok
 }
+
+/** Live (the process answers), then the object layer initialised (`/minio/health/cluster`; S3 calls fail with 503 before). */
+const live = async (endpoint: string): Promise<boolean> => (await healthy(endpoint, 'live')) && (await healthy(endpoint, 'cluster'))
 
 function unsupported(what: string): () => Promise<void> {
   return () => Promise.reject(new Error(`${what} is not supported for a MinIO the harness did not start`))
@@ -60,7 +63,7 @@ function track(server: ManagedProcess): void {
  *    (and optionally `VOLUMES_S3_REGION`): tests may create buckets there;
  * 2. the `minio` binary (PATH or the binary cache; `scripts/install/minio.sh` builds it),
  *    started on 127.0.0.1 on a free port with a temporary data directory and fixed root
- *    credentials, ready once `/minio/health/live` answers;
+ *    credentials, ready once `/minio/health/live` and then `/minio/health/cluster` answer;
  * 3. a `minio/minio` container where a Docker engine runs.
  * Only the binary can be halted and restarted. Buckets are the caller's to create.
  *
