@@ -57,7 +57,7 @@ export function runVolumeFileTests(volumeOf: () => Volume): void {
 
   describe('directories', () => {
     it('makeDir without force: ENOENT for a missing parent, EEXIST for an existing path', async () => {
-      await expectVolumeError(v().makeDir('/md/a/b'), 'ENOENT')
+      expect((await expectVolumeError(v().makeDir('/md/a/b'), 'ENOENT')).message).toBe("ENOENT: no such file or directory, mkdir '/md/a/b'")
       const made = await v().makeDir('/md')
       expect(made).toMatchObject({ type: 'directory', path: '/md', mode: 0o755 })
       await expectVolumeError(v().makeDir('/md'), 'EEXIST')
@@ -164,6 +164,7 @@ export function runVolumeFileTests(volumeOf: () => Volume): void {
       await v().writeFile('/cp/src/sub/b', 'b')
       expect(await v().copy('/cp/src/a', '/cp/single')).toMatchObject({ mode: 0o600, size: 1 })
       await expectVolumeError(v().copy('/cp/src', '/cp/dst'), 'EISDIR')
+      await expectVolumeError(v().copy('/cp/src/a', '/cp/src/a'), 'EINVAL')
       await v().copy('/cp/src', '/cp/dst', { recursive: true })
       expect(await v().readFile('/cp/dst/sub/b')).toBe('b')
       expect(await v().readFile('/cp/src/sub/b')).toBe('b')

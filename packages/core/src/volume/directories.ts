@@ -59,7 +59,11 @@ export async function makeDir(context: VolumeContext, path: string, options: Mak
     return entryInfoOf(context, path, 'directory', existing.head)
   }
   if (options.force) await ensureDirectory(context, parentPath(path), options, op)
-  else await requireDirectory(context, parentPath(path), op)
+  else {
+    await requireDirectory(context, parentPath(path), op).catch((error: unknown) => {
+      throw isVolumeError(error) ? new VolumeError(error.code, { op, path, reason: error.reason, cause: error }) : error
+    })
+  }
   const key = context.keys.markerKey(path, op)!
   try {
     const head = await chargeWrite(context, op, path, 0, 1, () => context.blobs.put(key, new Uint8Array(), {

@@ -53,6 +53,7 @@ export async function rename(context: VolumeContext, from: string, to: string, s
 export async function copy(context: VolumeContext, from: string, to: string, options: CopyOptions = {}): Promise<EntryInfo> {
   const op = 'copy'
   checkMove(from, to, op)
+  if (from === to) throw new VolumeError('EINVAL', { op, path: to, reason: 'SameSourceAndDestination', detail: `'${from}' and '${to}' are the same file` })
   await guardMutation(context, op, to)
   const source = await requireEntry(context, from, op)
   if (source.kind === 'directory' && !options.recursive) throw new VolumeError('EISDIR', { op, path: from, detail: 'is a directory (use recursive)' })
