@@ -60,6 +60,11 @@ export class VolumeQuota {
     await this.#tracker.change(this.#volumeId, { bytes, inodes }).catch(() => undefined)
   }
 
+  /** Runs `task` after every earlier charged write to `key` in this process (see `putFileCharged`). */
+  serialise<T>(key: string, task: (waited: boolean) => Promise<T>): Promise<T> {
+    return this.#tracker.keyLocks.run(key, task)
+  }
+
   /** The volume's current usage, read from the bucket. */
   async usage(): Promise<VolumeUsage> {
     const counts = await this.#tracker.read(this.#volumeId)

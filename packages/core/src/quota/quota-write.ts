@@ -1,5 +1,6 @@
 import type { BlobBody, BlobHead, BlobWriteConditions } from '../blob/blob-store.js'
 import { isVolumeError, VolumeError } from '../errors/volume-error.js'
+import { sleep } from '../util/abort.js'
 import type { VolumeContext } from '../volume/volume-context.js'
 import { meteredBody } from './metered-body.js'
 import type { VolumeQuota } from './quota-guard.js'
@@ -7,8 +8,8 @@ import type { VolumeQuota } from './quota-guard.js'
 /** A stream of unknown length reserves at least this much more each time it runs out: one reservation per 8 MiB. */
 export const STREAM_RESERVATION_BYTES = 8 * 1024 * 1024
 
-/** Attempts of a write whose target changed under it (replayable bodies only). */
-const ATTEMPTS = 5
+/** Attempts of a write whose target another process changed under it (replayable bodies only). */
+const ATTEMPTS = 10
 
 /** One file write to charge: see {@link putFileCharged}. */
 export interface ChargedPut {
@@ -37,14 +38,23 @@ export interface ChargedPut {
  *
  * The put is conditional on the file it replaces (`ifMatch` its version, or
  * `ifNoneMatch` when there was none), so the charge always matches what was replaced.
- * When another writer got there first, a byte body is re-charged and written again;
- * a stream cannot be replayed, so that write fails with EAGAIN (reason
- * `ConcurrentWrite`) and nothing of it is written. ENOSPC (reason `QuotaExceeded`)
- * when the quota refuses; nothing is written then either.
+ * Writes to one path are serialised within this process; when another process got
+ * there first, a byte body is re-charged and written again (last writer wins); a
+ * stream cannot be replayed, so that write fails with EAGAIN (reason
+ * `ConcurrentWrite`, temporary) and nothing of it is written. ENOSPC (reason
+ * `QuotaExceeded`) when the quota refuses; nothing is written then either.
  */
 export async function putFileCharged(context: VolumeContext, quota: VolumeQuota, request: ChargedPut): Promise<BlobHead> {
+  return quota.serialise(request.key, async (waited) => {
+    // Whoever wrote this path before us in this process changed what we replace.
+    const existing = waited && !request.exclusive ? await context.blobs.head(request.key) : request.existing
+    return putWithRetries(context, quota, request, existing)
+  })
+}
+
+async function putWithRetries(context: VolumeContext, quota: VolumeQuota, request: ChargedPut, firstExisting: BlobHead | undefined): Promise<BlobHead> {
   const { op, path } = request
-  let existing = request.existing
+  let existing = firstExisting
   for (let attempt = 1; ; attempt++) {
     const credit = existing?.size ?? 0
     const inodes = existing ? 0 : 1
@@ -78,6 +88,7 @@ export async function putFileCharged(context: VolumeContext, quota: VolumeQuota,
       if (!(request.body instanceof Uint8Array) || attempt >= ATTEMPTS) {
         throw new VolumeError('EAGAIN', { op, path, reason: 'ConcurrentWrite', detail: 'the file was changed by another writer during this write; nothing was written', temporary: true, cause: error })
       }
+      await sleep(Math.random() * 2 ** attempt)
       existing = await context.blobs.head(request.key)
     }
   }

@@ -1,6 +1,7 @@
 import type { BlobStore } from '../blob/blob-store.js'
 import { isVolumeError, VolumeError } from '../errors/volume-error.js'
 import { sleep } from '../util/abort.js'
+import { KeyedLock } from '../util/keyed-lock.js'
 import { deleteUsageObject, readUsageObject, writeUsageObject, type UsageCounts, type VersionedUsage } from './usage-object.js'
 
 /** Limits a reservation is checked against. `Infinity` for none. */
@@ -53,6 +54,8 @@ const MAX_ATTEMPTS = 60
  * counted once by `recount` and the object is created with `ifNoneMatch`.
  */
 export class UsageTracker {
+  /** Serialises charged writes to one object key in this process, so that they do not race each other's conditions. */
+  readonly keyLocks = new KeyedLock()
   readonly #blobs: BlobStore
   readonly #recount: (volumeId: string) => Promise<UsageCounts>
   readonly #cells = new Map<string, Cell>()
@@ -172,7 +175,8 @@ function applyChange(usage: UsageCounts, change: Pending['change'], limits: Usag
   const inodes = usage.inodes + change.inodes
   if (limits && change.bytes > 0 && bytes > limits.maxBytes) return { applied: false, outcome: { applied: false, exceeded: 'bytes', usage } }
   if (limits && change.inodes > 0 && inodes > limits.maxInodes) return { applied: false, outcome: { applied: false, exceeded: 'inodes', usage } }
-  const room = limits ? limits.maxBytes - bytes : Number.POSITIVE_INFINITY
+  // Read-ahead takes at most half the room left, so that one stream cannot starve the others near the limit.
+  const room = limits ? Math.floor((limits.maxBytes - bytes) / 2) : Number.POSITIVE_INFINITY
   const extraBytes = Math.max(0, Math.min(change.extraBytes ?? 0, room))
   if (change.bytes === 0 && change.inodes === 0 && extraBytes === 0) return { applied: true, after: usage, outcome: { applied: true, extraBytes } }
   return { applied: true, after: { bytes: Math.max(0, bytes + extraBytes), inodes: Math.max(0, inodes) }, outcome: { applied: true, extraBytes } }
