@@ -11,15 +11,25 @@ type BatchOutcome = { readonly failed: { key: string; error: Error }[] } | { rea
 /**
  * {@link BlobStore.delete}: DeleteObjects in batches of 1,000 (quiet mode: only failures come
  * back), `deleteConcurrency` batches at once. Missing keys count as deleted. Per-key failures
- * are reported; a batch that fails as a whole reports its keys as failed, unless every batch
- * failed, and then the call throws.
+ * (keys S3 cannot hold included) are reported; a batch that fails as a whole reports its keys
+ * as failed, unless every batch failed, and then the call throws.
  */
 export async function deleteKeys(context: S3Context, keys: readonly string[], options?: BlobCallOptions): Promise<BlobDeleteResult> {
   const signal = options?.signal
   throwIfAborted(signal, 'delete')
-  if (keys.length === 0) return { deleted: [], failed: [] }
+  const invalid: { key: string; error: Error }[] = []
+  const valid: string[] = []
+  for (const key of keys) {
+    try {
+      objectKey(context, key, 'delete')
+      valid.push(key)
+    } catch (error) {
+      invalid.push({ key, error: error as Error })
+    }
+  }
+  if (valid.length === 0) return { deleted: [], failed: invalid }
   const batches: string[][] = []
-  for (let i = 0; i < keys.length; i += DELETE_BATCH_SIZE) batches.push(keys.slice(i, i + DELETE_BATCH_SIZE))
+  for (let i = 0; i < valid.length; i += DELETE_BATCH_SIZE) batches.push(valid.slice(i, i + DELETE_BATCH_SIZE))
   const outcomes = await mapConcurrent(batches, context.tuning.deleteConcurrency, async (batch): Promise<BatchOutcome> => {
     try {
       const output = await context.client.send(new DeleteObjectsCommand({
@@ -39,11 +49,11 @@ export async function deleteKeys(context: S3Context, keys: readonly string[], op
   })
   const whole = outcomes.filter((o): o is { error: Error } => 'error' in o)
   if (whole.length === outcomes.length) throw whole[0]!.error
-  const failed: { key: string; error: Error }[] = []
+  const failed: { key: string; error: Error }[] = [...invalid]
   outcomes.forEach((outcome, i) => {
     if ('error' in outcome) failed.push(...batches[i]!.map((key) => ({ key, error: outcome.error })))
     else failed.push(...outcome.failed)
   })
   const failedKeys = new Set(failed.map((f) => f.key))
-  return { deleted: keys.filter((key) => !failedKeys.has(key)), failed }
+  return { deleted: valid.filter((key) => !failedKeys.has(key)), failed }
 }

@@ -37,6 +37,29 @@ async function* counted(source: AsyncIterable<Uint8Array>, state: BodyState, key
   }
 }
 
+/**
+ * The body stream of a single streaming PUT. When the source fails, the stream does not emit
+ * the error (the SDK's chunked-encoding wrapper would re-emit it where nobody listens): it calls
+ * `onFailure`, which aborts the request, and stays silent until destroyed.
+ */
+function putBodyStream(source: AsyncIterable<Uint8Array>, onFailure: () => void): Readable {
+  const iterator = source[Symbol.asyncIterator]()
+  return new Readable({
+    read() {
+      iterator.next().then(
+        (result) => {
+          if (!this.destroyed) this.push(result.done ? null : result.value)
+        },
+        () => onFailure(),
+      )
+    },
+    destroy(error, callback) {
+      iterator.return?.()?.catch(() => undefined)
+      callback(error)
+    },
+  })
+}
+
 /** An AbortController that follows `signal` until `release()`. */
 function linkedController(signal: AbortSignal | undefined): { controller: AbortController; release: () => void } {
   const controller = new AbortController()
@@ -86,16 +109,15 @@ export async function put(context: S3Context, key: string, body: BlobBody, optio
     } else if (body instanceof Uint8Array) {
       state.bytes = body.byteLength
       etag = await multipart(context, { ...params, Body: body }, controller)
-    } else {
-      stream = Readable.from(counted(body, state, key, knownLength), { objectMode: false })
+    } else if (knownLength !== undefined && knownLength <= context.tuning.singlePutMaxBytes) {
       // A failing body must stop the request: node's pipe() into the request would otherwise wait forever.
-      stream.once('error', () => controller.abort())
-      if (knownLength !== undefined && knownLength <= context.tuning.singlePutMaxBytes) {
-        const output = await context.client.send(new PutObjectCommand({ ...params, Body: stream, ContentLength: knownLength }), { abortSignal: controller.signal })
-        etag = output.ETag
-      } else {
-        etag = await multipart(context, { ...params, Body: stream }, controller)
-      }
+      stream = putBodyStream(counted(body, state, key, knownLength), () => controller.abort())
+      const output = await context.client.send(new PutObjectCommand({ ...params, Body: stream, ContentLength: knownLength }), { abortSignal: controller.signal })
+      etag = output.ETag
+    } else {
+      // lib-storage reads this stream itself: a body error fails the upload, which then aborts its parts.
+      stream = Readable.from(counted(body, state, key, knownLength), { objectMode: false })
+      etag = await multipart(context, { ...params, Body: stream }, controller)
     }
   } catch (error) {
     if (state.error !== undefined) throw state.error
