@@ -8,12 +8,12 @@ export const DEFAULT_KEY_PREFIX = 'volumes:lease'
  *
  * A volume's keys share the hash tag `{<prefix>:<volumeId>}`, so they live in one Redis
  * Cluster slot and one Lua script may touch them all:
- * - `{<prefix>:<volumeId>}:holders`: hash, holder id → `<token>|<mode>|<expiresAt ms, Redis time>`;
- *   the key itself expires with its last holder.
+ * - `{<prefix>:<volumeId>}:holders`: hash, holder id → `<token>|<mode>|<expiresAt>|<horizon>`
+ *   (ms, Redis time); the key itself expires some minutes after its last holder (see lua-scripts.ts).
  * - `{<prefix>:<volumeId>}:seq`: hash, `n` = last fencing token issued, `c` = ceiling reserved in the
  *   token floor (see {@link TokenFloor}); no TTL, it must outlive the leases.
  *
- * A holder's index, `<prefix>:holder:{<holderId>}` (sorted set, volume id scored by expiry), is
+ * A holder's index, `<prefix>:holder:{<holderId>}` (hash, volume id → horizon), is
  * hash-tagged by holder, so in a Cluster it lives elsewhere than the volume: it is a hint that
  * `listByHolder` verifies against the volumes' hashes.
  */

@@ -3,8 +3,8 @@ import { ACQUIRE, INDEX, INSPECT, RELEASE, RENEW } from './lua-scripts.js'
 
 /** The scripts of the lease manager, as ioredis custom commands. */
 export interface LeaseScripts {
-  acquire(keys: readonly string[], args: readonly (string | number)[]): Promise<[number, number | string, number?]>
-  renew(keys: readonly string[], args: readonly (string | number)[]): Promise<number>
+  acquire(keys: readonly string[], args: readonly (string | number)[]): Promise<[number, number | string, number?, number?]>
+  renew(keys: readonly string[], args: readonly (string | number)[]): Promise<[number, number]>
   release(keys: readonly string[], args: readonly (string | number)[]): Promise<number>
   inspect(keys: readonly string[], args: readonly (string | number)[]): Promise<string[]>
   index(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>

@@ -2,54 +2,60 @@
  * The Lua sources of the lease manager. Every state change is one script, so it is atomic;
  * every expiry is judged with the Redis server's clock (`TIME`), read inside the script.
  *
- * A holder entry is `<token>|<mode>|<expiresAt>` (ms, server time) in the volume's
+ * A holder entry is `<token>|<mode>|<expiresAt>|<horizon>` (ms, server time) in the volume's
  * `holders` hash. Expired entries are dropped by the next acquire; readers skip them.
- * The optional last key of acquire/renew/release is the holder index: passed only where one
- * script may touch it (a single Redis or Sentinel); on a Cluster the client updates it with
- * {@link INDEX} separately.
+ *
+ * The horizon is the time until which the `holders` key and the holder's index entry are
+ * known to persist (their TTLs were set at least that far). It is set {@link HORIZON_SLACK_MS}
+ * past the expiry, and moved only when a renewal comes within half the slack of it: most
+ * renewals then rewrite one hash field and touch nothing else. The TTLs only collect garbage
+ * (an abandoned volume's hash, a vanished holder's index); the entry's own expiry decides.
+ *
+ * The optional last key of acquire/renew/release is the holder index (hash, volume id →
+ * horizon): passed only where one script may touch it (a single Redis, or Sentinel). On a
+ * Cluster it lives in another slot; the client updates it with {@link INDEX} when a script
+ * says so.
  */
 
-/** Margin (ms) that keeps index entries past their expiry, for clock skew between Cluster nodes. */
-export const INDEX_GRACE_MS = 60_000
+/** How far past a lease's expiry its keys are kept; also the clock skew tolerated between Cluster nodes. */
+export const HORIZON_SLACK_MS = 600_000
 
 const prelude = `
-if redis.replicate_commands then redis.replicate_commands() end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local slack = ${HORIZON_SLACK_MS}
 local function fmt(n) return string.format('%.0f', n) end
 local function parse(value)
-  local token, mode, expires = string.match(value, '^(%d+)|(%a+)|(%d+)$')
-  return token, mode, tonumber(expires) or 0
+  local token, mode, expires, horizon = string.match(value, '^(%d+)|(%a+)|(%d+)|(%d+)$')
+  return token, mode, tonumber(expires) or 0, tonumber(horizon) or 0
 end
 local function extendTo(key, at)
   local left = redis.call('PTTL', key)
   if left < 0 or now + left < at then redis.call('PEXPIREAT', key, at) end
 end
-local function indexAdd(index, volume, expires)
-  redis.call('ZADD', index, expires, volume)
-  extendTo(index, expires + ${INDEX_GRACE_MS})
+local function indexAdd(index, volume, horizon)
+  redis.call('HSET', index, volume, fmt(horizon))
+  extendTo(index, horizon)
 end
 `
 
 /**
  * KEYS: holders, seq, [holder index]. ARGV: volumeId, holderId, mode, ttlMs, useFloor ('1'|'0'),
  * floorSeen ('' when none), newCeiling.
- * Returns `{1, token, expiresAt}`, `{0, conflictingMode}`, or `{-1, issued, ceiling}` when a
+ * Returns `{1, token, expiresAt, horizon}`, `{0, conflictingMode}`, or `{-1, issued, ceiling}` when a
  * token block must be reserved in the floor first (nothing changed then but dropping expired holders).
  */
 export const ACQUIRE = `${prelude}
 local holders, seq, index = KEYS[1], KEYS[2], KEYS[3]
 local holder, mode, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local entries = redis.call('HGETALL', holders)
-local latest = 0
 for i = 1, #entries, 2 do
   local other = entries[i]
   local _, otherMode, expires = parse(entries[i + 1])
   if expires <= now then
     redis.call('HDEL', holders, other)
-  elseif other ~= holder then
-    if otherMode == 'exclusive' or mode == 'exclusive' or otherMode ~= mode then return {0, otherMode} end
-    if expires > latest then latest = expires end
+  elseif other ~= holder and (otherMode == 'exclusive' or mode == 'exclusive' or otherMode ~= mode) then
+    return {0, otherMode}
   end
 end
 if ARGV[5] == '1' then
@@ -65,31 +71,34 @@ if ARGV[5] == '1' then
 end
 local token = redis.call('HINCRBY', seq, 'n', 1)
 local expires = now + ttl
-redis.call('HSET', holders, holder, fmt(token) .. '|' .. mode .. '|' .. fmt(expires))
-if expires > latest then latest = expires end
-redis.call('PEXPIREAT', holders, latest)
-if index then
-  redis.call('ZREMRANGEBYSCORE', index, '-inf', now - ${INDEX_GRACE_MS})
-  indexAdd(index, ARGV[1], expires)
-end
-return {1, token, expires}
+local horizon = expires + slack
+redis.call('HSET', holders, holder, fmt(token) .. '|' .. mode .. '|' .. fmt(expires) .. '|' .. fmt(horizon))
+extendTo(holders, horizon)
+if index then indexAdd(index, ARGV[1], horizon) end
+return {1, token, expires, horizon}
 `
 
 /**
  * KEYS: holders, [holder index]. ARGV: volumeId, holderId, token, ttlMs.
- * Returns the new expiry (ms, server time), or 0 when the lease is gone, replaced or expired.
+ * Returns `{expiresAt, horizon}`, horizon 0 when it did not move (nothing for the client to
+ * do on a Cluster), or `{0, 0}` when the lease is gone, replaced or expired.
  */
 export const RENEW = `${prelude}
 local holders, index = KEYS[1], KEYS[2]
 local value = redis.call('HGET', holders, ARGV[2])
-if not value then return 0 end
-local token, mode, expires = parse(value)
-if token ~= ARGV[3] or expires <= now then return 0 end
+if not value then return {0, 0} end
+local token, mode, expires, horizon = parse(value)
+if token ~= ARGV[3] or expires <= now then return {0, 0} end
 local renewed = now + tonumber(ARGV[4])
-redis.call('HSET', holders, ARGV[2], token .. '|' .. mode .. '|' .. fmt(renewed))
-extendTo(holders, renewed)
-if index then indexAdd(index, ARGV[1], renewed) end
-return renewed
+local moved = 0
+if horizon - renewed < slack / 2 then
+  horizon = renewed + slack
+  moved = horizon
+  extendTo(holders, horizon)
+  if index then indexAdd(index, ARGV[1], horizon) end
+end
+redis.call('HSET', holders, ARGV[2], token .. '|' .. mode .. '|' .. fmt(renewed) .. '|' .. fmt(horizon))
+return {renewed, moved}
 `
 
 /**
@@ -103,7 +112,7 @@ if not value then return 0 end
 local token, _, expires = parse(value)
 if ARGV[3] ~= '' and token ~= ARGV[3] then return 0 end
 redis.call('HDEL', holders, ARGV[2])
-if index then redis.call('ZREM', index, ARGV[1]) end
+if index then redis.call('HDEL', index, ARGV[1]) end
 if expires <= now then return 2 end
 return 1
 `
@@ -135,17 +144,23 @@ return live
 `
 
 /**
- * The holder index on its own (Cluster): KEYS: holder index. ARGV: 'add' | 'remove' | 'list', volumeId, expiresAt.
- * 'add' also drops entries long past their expiry; 'list' returns the volume ids.
+ * The holder index on its own: KEYS: holder index. ARGV: 'add' | 'remove' | 'list', volumeId, horizon.
+ * 'add' and 'remove' serve a Cluster (where acquire/renew/release cannot touch the index);
+ * 'list' drops the entries past their horizon (left by leases that expired unreleased) and
+ * returns the volume ids, which the caller verifies against the volumes.
  */
 export const INDEX = `${prelude}
 local index = KEYS[1]
 if ARGV[1] == 'add' then
-  redis.call('ZREMRANGEBYSCORE', index, '-inf', now - ${INDEX_GRACE_MS})
   indexAdd(index, ARGV[2], tonumber(ARGV[3]))
   return 1
 elseif ARGV[1] == 'remove' then
-  return redis.call('ZREM', index, ARGV[2])
+  return redis.call('HDEL', index, ARGV[2])
 end
-return redis.call('ZRANGEBYSCORE', index, now - ${INDEX_GRACE_MS}, '+inf')
+local entries = redis.call('HGETALL', index)
+local volumes = {}
+for i = 1, #entries, 2 do
+  if tonumber(entries[i + 1]) < now then redis.call('HDEL', index, entries[i]) else table.insert(volumes, entries[i]) end
+end
+return volumes
 `

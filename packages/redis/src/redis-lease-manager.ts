@@ -117,11 +117,11 @@ export class RedisLeaseManager implements LeaseManager {
       const reply = await this.#scripts.acquire(keys, [volumeId, holderId, mode, ttlMs, this.#reserver ? '1' : '0', floorSeen, ceiling]).catch((error: unknown) => {
         throw toVolumeError(error, 'acquire', volumeId)
       })
-      const [status, value, extra = 0] = reply
+      const [status, value, extra = 0, horizon = 0] = reply
       if (status === 0) throw attachedError(volumeId, String(value))
       if (status === 1) {
         const token = Number(value)
-        if (!this.#inlineIndex) await this.#indexAfterGrant(volumeId, holderId, token, extra)
+        if (!this.#inlineIndex) await this.#indexAfterGrant(volumeId, holderId, token, horizon)
         return this.#hold({ volumeId, holderId, mode, token }, ttlMs, options.autoRenew ?? true, grantedAt)
       }
       throwIfAborted(options.signal, 'acquire', volumeId)
@@ -179,9 +179,9 @@ export class RedisLeaseManager implements LeaseManager {
     const keys = [this.#keys.holders(lease.volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(lease.holderId))
     try {
-      const expires = await this.#scripts.renew(keys, [lease.volumeId, lease.holderId, String(lease.token), ttlMs])
+      const [expires, horizon] = await this.#scripts.renew(keys, [lease.volumeId, lease.holderId, String(lease.token), ttlMs])
       if (expires === 0) return false
-      if (!this.#inlineIndex) await this.#scripts.index([this.#keys.holderIndex(lease.holderId)], ['add', lease.volumeId, expires])
+      if (horizon !== 0 && !this.#inlineIndex) await this.#scripts.index([this.#keys.holderIndex(lease.holderId)], ['add', lease.volumeId, horizon])
       return true
     } catch (error) {
       throw toVolumeError(error, 'renew', lease.volumeId)
@@ -202,9 +202,9 @@ export class RedisLeaseManager implements LeaseManager {
   }
 
   /** On a Cluster the index lives in another slot: add to it after the grant, or undo the grant. */
-  async #indexAfterGrant(volumeId: string, holderId: string, token: number, expires: number): Promise<void> {
+  async #indexAfterGrant(volumeId: string, holderId: string, token: number, horizon: number): Promise<void> {
     try {
-      await this.#scripts.index([this.#keys.holderIndex(holderId)], ['add', volumeId, expires])
+      await this.#scripts.index([this.#keys.holderIndex(holderId)], ['add', volumeId, horizon])
     } catch (error) {
       await this.#scripts.release([this.#keys.holders(volumeId)], [volumeId, holderId, String(token)]).catch(() => undefined)
       throw toVolumeError(error, 'acquire', volumeId)
