@@ -20,21 +20,23 @@
 /** How far past a lease's expiry its keys are kept; also the clock skew tolerated between Cluster nodes. */
 export const HORIZON_SLACK_MS = 600_000
 
-const prelude = `
+/** Server time in ms. Helpers are defined only in the scripts that use them: making a closure costs on every call. */
+const serverTime = `
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local slack = ${HORIZON_SLACK_MS}
-local function fmt(n) return string.format('%.0f', n) end
-local function parse(value)
-  local token, mode, expires, horizon = string.match(value, '^(%d+)|(%a+)|(%d+)|(%d+)$')
-  return token, mode, tonumber(expires) or 0, tonumber(horizon) or 0
-end
+`
+/** `token, mode, expiresAt, horizon` of an entry (strings; expiresAt and horizon also compared as numbers). */
+const entryPattern = `'^(%d+)|(%a+)|(%d+)|(%d+)$'`
+const extendTo = `
 local function extendTo(key, at)
   local left = redis.call('PTTL', key)
   if left < 0 or now + left < at then redis.call('PEXPIREAT', key, at) end
 end
+`
+const indexAdd = `
 local function indexAdd(index, volume, horizon)
-  redis.call('HSET', index, volume, fmt(horizon))
+  redis.call('HSET', index, volume, string.format('%.0f', horizon))
   extendTo(index, horizon)
 end
 `
@@ -45,14 +47,15 @@ end
  * Returns `{1, token, expiresAt, horizon}`, `{0, conflictingMode}`, or `{-1, issued, ceiling}` when a
  * token block must be reserved in the floor first (nothing changed then but dropping expired holders).
  */
-export const ACQUIRE = `${prelude}
+export const ACQUIRE = `${serverTime}${extendTo}${indexAdd}
+local function fmt(n) return string.format('%.0f', n) end
 local holders, seq, index = KEYS[1], KEYS[2], KEYS[3]
 local holder, mode, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local entries = redis.call('HGETALL', holders)
 for i = 1, #entries, 2 do
   local other = entries[i]
-  local _, otherMode, expires = parse(entries[i + 1])
-  if expires <= now then
+  local _, otherMode, expires = string.match(entries[i + 1], ${entryPattern})
+  if (tonumber(expires) or 0) <= now then
     redis.call('HDEL', holders, other)
   elseif other ~= holder and (otherMode == 'exclusive' or mode == 'exclusive' or otherMode ~= mode) then
     return {0, otherMode}
@@ -83,21 +86,22 @@ return {1, token, expires, horizon}
  * Returns `{expiresAt, horizon}`, horizon 0 when it did not move (nothing for the client to
  * do on a Cluster), or `{0, 0}` when the lease is gone, replaced or expired.
  */
-export const RENEW = `${prelude}
+export const RENEW = `${serverTime}
 local holders, index = KEYS[1], KEYS[2]
 local value = redis.call('HGET', holders, ARGV[2])
 if not value then return {0, 0} end
-local token, mode, expires, horizon = parse(value)
-if token ~= ARGV[3] or expires <= now then return {0, 0} end
+local token, mode, expires, horizon = string.match(value, ${entryPattern})
+if token ~= ARGV[3] or tonumber(expires) <= now then return {0, 0} end
 local renewed = now + tonumber(ARGV[4])
 local moved = 0
-if horizon - renewed < slack / 2 then
-  horizon = renewed + slack
-  moved = horizon
-  extendTo(holders, horizon)
-  if index then indexAdd(index, ARGV[1], horizon) end
+if tonumber(horizon) - renewed < slack / 2 then
+  ${extendTo}${indexAdd}
+  moved = renewed + slack
+  horizon = string.format('%.0f', moved)
+  extendTo(holders, moved)
+  if index then indexAdd(index, ARGV[1], moved) end
 end
-redis.call('HSET', holders, ARGV[2], token .. '|' .. mode .. '|' .. fmt(renewed) .. '|' .. fmt(horizon))
+redis.call('HSET', holders, ARGV[2], token .. '|' .. mode .. '|' .. string.format('%.0f', renewed) .. '|' .. horizon)
 return {renewed, moved}
 `
 
@@ -105,15 +109,15 @@ return {renewed, moved}
  * KEYS: holders, [holder index]. ARGV: volumeId, holderId, token ('' = whatever the token: forceRelease).
  * Returns 1 when a live lease was removed, 2 when an expired entry was, 0 when there was none to remove.
  */
-export const RELEASE = `${prelude}
+export const RELEASE = `${serverTime}
 local holders, index = KEYS[1], KEYS[2]
 local value = redis.call('HGET', holders, ARGV[2])
 if not value then return 0 end
-local token, _, expires = parse(value)
+local token, _, expires = string.match(value, ${entryPattern})
 if ARGV[3] ~= '' and token ~= ARGV[3] then return 0 end
 redis.call('HDEL', holders, ARGV[2])
 if index then redis.call('HDEL', index, ARGV[1]) end
-if expires <= now then return 2 end
+if (tonumber(expires) or 0) <= now then return 2 end
 return 1
 `
 
@@ -121,7 +125,7 @@ return 1
  * KEYS: holders. ARGV: holderId ('' = every holder).
  * Returns the live entries, flat: `{holderId, token, mode, expiresAt, ...}`. Read-only.
  */
-export const INSPECT = `${prelude}
+export const INSPECT = `${serverTime}
 local holders = KEYS[1]
 local entries
 if ARGV[1] == '' then
@@ -132,12 +136,12 @@ else
 end
 local live = {}
 for i = 1, #entries, 2 do
-  local token, mode, expires = parse(entries[i + 1])
-  if expires > now then
-    table.insert(live, entries[i])
-    table.insert(live, token)
-    table.insert(live, mode)
-    table.insert(live, fmt(expires))
+  local token, mode, expires = string.match(entries[i + 1], ${entryPattern})
+  if (tonumber(expires) or 0) > now then
+    live[#live + 1] = entries[i]
+    live[#live + 1] = token
+    live[#live + 1] = mode
+    live[#live + 1] = expires
   end
 end
 return live
@@ -149,7 +153,7 @@ return live
  * 'list' drops the entries past their horizon (left by leases that expired unreleased) and
  * returns the volume ids, which the caller verifies against the volumes.
  */
-export const INDEX = `${prelude}
+export const INDEX = `${serverTime}${extendTo}${indexAdd}
 local index = KEYS[1]
 if ARGV[1] == 'add' then
   indexAdd(index, ARGV[2], tonumber(ARGV[3]))
@@ -160,7 +164,7 @@ end
 local entries = redis.call('HGETALL', index)
 local volumes = {}
 for i = 1, #entries, 2 do
-  if tonumber(entries[i + 1]) < now then redis.call('HDEL', index, entries[i]) else table.insert(volumes, entries[i]) end
+  if tonumber(entries[i + 1]) < now then redis.call('HDEL', index, entries[i]) else volumes[#volumes + 1] = entries[i] end
 end
 return volumes
 `

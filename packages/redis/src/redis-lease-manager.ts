@@ -44,9 +44,16 @@ export class RedisLeaseManager implements LeaseManager {
   #checked = false
   #checking: Promise<void> | undefined
   #closed = false
+  #down = false
   readonly #recheck = (): void => {
     this.#checked = false
     this.#checking = undefined
+    this.#down = false
+  }
+  readonly #connectionError = (error: Error): void => {
+    if (this.#down || this.#closed) return
+    this.#down = true
+    this.#evictionCheck.logger.warn(`@volumes/redis: Redis connection error, retrying: ${error.message}`)
   }
   readonly #backend: LeaseBackend = {
     renew: (lease, ttlMs) => this.#renew(lease, ttlMs),
@@ -66,13 +73,15 @@ export class RedisLeaseManager implements LeaseManager {
     this.#owned = owned
     this.#inlineIndex = !isCluster(client)
     this.#scripts = defineLeaseScripts(client)
-    // A reconnection may reach another server (a restart, a failover): check its policy again.
-    client.on('ready', this.#recheck)
     this.#evictionCheck = {
       allowEvictingPolicy: options.allowEvictingPolicy ?? false,
       onConfigUnavailable: options.onConfigUnavailable ?? 'warn',
       logger: options.logger ?? console,
     }
+    // A reconnection may reach another server (a restart, a failover): check its policy again.
+    client.on('ready', this.#recheck)
+    // A client we built is ours to watch: one warning per outage (commands report the errors).
+    if (owned) client.on('error', this.#connectionError)
   }
 
   /** The ioredis client in use. */
@@ -164,6 +173,7 @@ export class RedisLeaseManager implements LeaseManager {
     if (this.#closed) return
     this.#closed = true
     this.#client.off('ready', this.#recheck)
+    this.#client.off('error', this.#connectionError)
     for (const lease of [...this.#leases]) lease.markLost('lease manager closed')
     this.#leases.clear()
     if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect())

@@ -1,6 +1,7 @@
 import { afterAll, expect, it } from 'vitest'
 import { Cluster } from 'ioredis'
 import { LeaseKeys, RedisLeaseManager } from '@volumes/redis'
+import { runRedisSpecifics } from './helpers/redis-specifics.js'
 import { describeWithService, provideService, runLeaseManagerConformance, startRedisCluster, type RedisClusterService } from '@volumes/testkit'
 
 const cluster = (await provideService('Redis Cluster', () => startRedisCluster())) as RedisClusterService | undefined
@@ -25,8 +26,9 @@ describeWithService('RedisLeaseManager specifics on a Cluster', cluster, (servic
     clients.push(client)
     return client
   }
+  runRedisSpecifics('cluster', connect)
 
-  it('keeps the keys of one volume in one slot, and spreads volumes over the masters', async () => {
+  it('spreads volumes over the masters, each volume in one slot', async () => {
     const client = connect()
     const keyPrefix = `slots${Date.now()}`
     const manager = new RedisLeaseManager({ redis: client, keyPrefix })

@@ -13,7 +13,7 @@ afterAll(async () => {
 describeWithService('fencing tokens across a Redis data loss', redis, (service) => {
   const server = service as RedisService
   const open = (keyPrefix: string, tokenFloor?: TokenFloor, tokenBlockSize?: number): RedisLeaseManager => {
-    const manager = new RedisLeaseManager({ redis: { host: server.host, port: server.port }, keyPrefix, ...(tokenFloor ? { tokenFloor } : {}), ...(tokenBlockSize ? { tokenBlockSize } : {}) })
+    const manager = new RedisLeaseManager({ redis: { host: server.host, port: server.port }, keyPrefix, logger: { warn: () => undefined }, ...(tokenFloor ? { tokenFloor } : {}), ...(tokenBlockSize ? { tokenBlockSize } : {}) })
     managers.push(manager)
     return manager
   }

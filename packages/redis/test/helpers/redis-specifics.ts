@@ -1,0 +1,73 @@
+import type { Cluster, Redis } from 'ioredis'
+import { describe, expect, it } from 'vitest'
+import { LeaseKeys, RedisLeaseManager } from '@volumes/redis'
+
+/**
+ * Behaviour of the Redis lease manager beyond the conformance suite, run on a single server
+ * and on a Cluster: key layout, the horizon that keeps keys alive, the holder index.
+ */
+export function runRedisSpecifics(name: string, connect: () => Redis | Cluster): void {
+  describe(`RedisLeaseManager specifics: ${name}`, () => {
+    const setup = (label: string) => {
+      const client = connect()
+      const keyPrefix = `${label}${Date.now()}${Math.random().toString(36).slice(2, 6)}`
+      return { client, keys: new LeaseKeys(keyPrefix), manager: new RedisLeaseManager({ redis: client, keyPrefix }) }
+    }
+
+    it('keeps the keys of one volume in one hash slot', async () => {
+      const { client, keys, manager } = setup('slots')
+      const lease = await manager.acquire('vol-a', 'h', { ttlMs: 10_000, autoRenew: false })
+      const slots = await Promise.all([keys.holders('vol-a'), keys.sequence('vol-a')].map((key) => client.cluster('KEYSLOT', key).catch(() => undefined)))
+      if (slots[0] !== undefined) expect(slots[0]).toBe(slots[1])
+      const entry = await client.hget(keys.holders('vol-a'), 'h')
+      expect(entry).toMatch(new RegExp(`^${lease.token}\\|exclusive\\|\\d+\\|\\d+$`))
+      // The hash outlives the lease by some minutes, no more (it only collects garbage).
+      const ttl = await client.pttl(keys.holders('vol-a'))
+      expect(ttl).toBeGreaterThan(10_000)
+      expect(ttl).toBeLessThan(20 * 60_000)
+      await lease.release()
+      expect(await client.exists(keys.holders('vol-a'))).toBe(0)
+      await manager.close()
+    })
+
+    it('a renewal near the horizon pushes the TTLs of the hash and the holder index', async () => {
+      const { client, keys, manager } = setup('horizon')
+      const lease = await manager.acquire('vol-h', 'holder-h', { ttlMs: 10_000, autoRenew: false })
+      const holders = keys.holders('vol-h')
+      const index = keys.holderIndex('holder-h')
+      // Pretend the horizon is close: entry horizon = its expiry, key TTLs short.
+      const [token, mode, expires] = (await client.hget(holders, 'holder-h'))!.split('|')
+      await client.hset(holders, 'holder-h', `${token}|${mode}|${expires}|${expires}`)
+      await client.hset(index, 'vol-h', expires!)
+      await client.pexpire(holders, 11_000)
+      await client.pexpire(index, 11_000)
+      await lease.renew()
+      expect(await client.pttl(holders)).toBeGreaterThan(5 * 60_000)
+      expect(await client.pttl(index)).toBeGreaterThan(5 * 60_000)
+      const horizon = Number((await client.hget(holders, 'holder-h'))!.split('|')[3])
+      expect(horizon).toBeGreaterThan(Number(expires) + 5 * 60_000)
+      expect(Number(await client.hget(index, 'vol-h'))).toBe(horizon)
+      // A renewal far from the horizon leaves the index alone.
+      await client.hset(index, 'vol-h', '1')
+      await lease.renew()
+      expect(await client.hget(index, 'vol-h')).toBe('1')
+      await lease.release()
+      await manager.close()
+    })
+
+    it('listByHolder skips and prunes index entries of leases that expired unreleased', async () => {
+      const { client, keys, manager } = setup('prune')
+      const kept = await manager.acquire('vol-kept', 'holder-p', { ttlMs: 10_000, autoRenew: false })
+      const gone = await manager.acquire('vol-gone', 'holder-p', { ttlMs: 10_000, autoRenew: false })
+      await client.hdel(keys.holders('vol-gone'), 'holder-p')
+      expect((await manager.listByHolder('holder-p')).map((info) => info.volumeId)).toEqual(['vol-kept'])
+      await client.hset(keys.holderIndex('holder-p'), 'vol-gone', '1')
+      await manager.listByHolder('holder-p')
+      expect(await client.hexists(keys.holderIndex('holder-p'), 'vol-gone')).toBe(0)
+      await kept.release()
+      await gone.release()
+      expect(await client.exists(keys.holderIndex('holder-p'))).toBe(0)
+      await manager.close()
+    })
+  })
+}
