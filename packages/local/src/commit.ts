@@ -3,7 +3,7 @@ import type { BigIntStats } from 'node:fs'
 import { throwIfAborted, type BlobHead, type BlobMetadata, type BlobWriteConditions } from '@volumes/core'
 import type { StoreContext } from './context.js'
 import { errnoOf, keyIsPrefix, preconditionFailed, prefixIsObject, toVolumeError } from './errors.js'
-import { makeDirs, removeDirIfEmpty, removeQuietly, syncDirs } from './fs-util.js'
+import { makeDirs, removeDirIfEmpty, removeQuietly } from './fs-util.js'
 import { buildHead, statObject } from './head.js'
 import type { KeyLocation } from './layout.js'
 import { derivedVersion, findEntry, newEntry, readRecord, writeRecord, type RecordEntry } from './record.js'
@@ -51,7 +51,7 @@ export async function commitObject(ctx: StoreContext, request: CommitRequest): P
       return { head: buildHead(loc.key, temp.stats, entry), changedDirs: changed }
     })
     // The commit is visible; flushing the directory entries needs no lock.
-    if (ctx.config.fsync) await syncDirs([...changedDirs, loc.dataParent, loc.recordParent])
+    if (ctx.config.fsync) await ctx.dirs.sync([...changedDirs, loc.dataParent, loc.recordParent])
     return head
   } catch (error) {
     throw toVolumeError(error, op, loc.key)

@@ -2,7 +2,7 @@ import { unlink } from 'node:fs/promises'
 import { mapConcurrent, throwIfAborted, type BlobCallOptions, type BlobDeleteResult } from '@volumes/core'
 import type { StoreContext } from './context.js'
 import { errnoOf, toVolumeError } from './errors.js'
-import { removeDirIfEmpty, syncDirs, unlinkIfPresent } from './fs-util.js'
+import { removeDirIfEmpty, unlinkIfPresent } from './fs-util.js'
 import { statObject } from './head.js'
 import { parentDirKey } from './key-rules.js'
 import type { KeyLocation } from './layout.js'
@@ -28,7 +28,7 @@ export async function deleteObjects(ctx: StoreContext, keys: readonly string[], 
       return toVolumeError(error, 'delete', key)
     }
   }, signal)
-  if (ctx.config.fsync && changedDirs.size > 0) await syncDirs(changedDirs).catch((error: unknown) => {
+  if (ctx.config.fsync && changedDirs.size > 0) await ctx.dirs.sync(changedDirs).catch((error: unknown) => {
     throw toVolumeError(error, 'delete')
   })
   const deleted: string[] = []

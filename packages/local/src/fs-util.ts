@@ -1,4 +1,4 @@
-import { mkdir, open, rmdir, unlink, type FileHandle } from 'node:fs/promises'
+import { mkdir, rmdir, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { errnoOf } from './errors.js'
 
@@ -8,23 +8,6 @@ export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<v
     const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset)
     offset += bytesWritten
   }
-}
-
-/** Flushes a directory's entries (after a rename, link, unlink or mkdir in it). */
-export async function syncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
-
-/** Flushes several directories at once, ignoring those that are gone. */
-export async function syncDirs(paths: Iterable<string>): Promise<void> {
-  await Promise.all([...new Set(paths)].map((path) => syncDir(path).catch((error: unknown) => {
-    if (errnoOf(error) !== 'ENOENT') throw error
-  })))
 }
 
 /** Removes a file, ignoring a missing one and any other failure (clean-up paths only). */

@@ -6,6 +6,7 @@ import { resolveConfig, type LocalBlobStoreOptions } from './config.js'
 import type { StoreContext } from './context.js'
 import { copyObject } from './copy.js'
 import { deleteObjects } from './delete.js'
+import { DirSyncer } from './dir-sync.js'
 import { toVolumeError } from './errors.js'
 import { MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from './key-rules.js'
 import { Layout } from './layout.js'
@@ -48,7 +49,7 @@ export class LocalBlobStore implements BlobStore {
     const config = resolveConfig(options)
     const layout = new Layout(config.root)
     this.root = config.root
-    this.#ctx = { config, layout, locks: new KeyLocks(config.lockStaleMs), ready: () => this.#ready() }
+    this.#ctx = { config, layout, locks: new KeyLocks(config.lockStaleMs), dirs: new DirSyncer(), ready: () => this.#ready() }
   }
 
   head(key: string, options?: BlobCallOptions): Promise<BlobHead | undefined> {

@@ -1,7 +1,6 @@
 import { throwIfAborted, type BlobHead, type BlobMetadata, type BlobSetMetadataOptions } from '@volumes/core'
 import type { StoreContext } from './context.js'
 import { notFound, preconditionFailed, toVolumeError } from './errors.js'
-import { syncDirs } from './fs-util.js'
 import { buildHead, statObject } from './head.js'
 import { derivedVersion, findEntry, newEntry, readRecord, writeRecord } from './record.js'
 
@@ -26,7 +25,7 @@ export async function setObjectMetadata(ctx: StoreContext, key: string, metadata
       throwIfAborted(signal, op, key)
       const entry = newEntry(stats, options.contentType ?? current?.contentType, metadata)
       await writeRecord(ctx.layout, loc, { v: 1, key, entries: [entry] }, ctx.config.fsync)
-      if (ctx.config.fsync) await syncDirs([loc.recordParent])
+      if (ctx.config.fsync) await ctx.dirs.sync([loc.recordParent])
       return buildHead(key, stats, entry)
     } catch (error) {
       throw toVolumeError(error, op, key)

@@ -17,10 +17,10 @@ const BATCH_BYTES = 256 * 1024
 
 /**
  * Writes a body to a new temporary file and flushes it (when `fsync` is on). On any failure — a
- * body stream that errors, an abort, a full disk — the temporary file is removed and nothing
- * else has been touched.
+ * body stream that errors, an abort, a full disk, a body whose length is not the `contentLength`
+ * announced — the temporary file is removed and nothing else has been touched.
  */
-export async function writeTemp(ctx: StoreContext, body: BlobBody, op: string, key: string, signal: AbortSignal | undefined): Promise<TempFile> {
+export async function writeTemp(ctx: StoreContext, body: BlobBody, op: string, key: string, signal: AbortSignal | undefined, contentLength?: number): Promise<TempFile> {
   const path = ctx.layout.tempPath()
   const handle = await openTemp(ctx.layout, path, op, key)
   try {
@@ -29,6 +29,9 @@ export async function writeTemp(ctx: StoreContext, body: BlobBody, op: string, k
     throwIfAborted(signal, op, key)
     if (ctx.config.fsync) await handle.datasync()
     const stats = await handle.stat({ bigint: true })
+    if (contentLength !== undefined && BigInt(contentLength) !== stats.size) {
+      throw new VolumeError('EINVAL', { op, path: key, reason: 'ContentLengthMismatch', detail: `invalid argument: the body has ${stats.size} bytes, contentLength said ${contentLength}` })
+    }
     await handle.close()
     return { path, stats }
   } catch (error) {

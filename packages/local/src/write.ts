@@ -15,7 +15,7 @@ export async function putObject(ctx: StoreContext, key: string, body: BlobBody, 
   const conditions = checkConditions(options, op, key)
   const loc = ctx.layout.locate(key, op)
   await ctx.ready()
-  const temp = await writeTemp(ctx, body, op, key, options.signal)
+  const temp = await writeTemp(ctx, body, op, key, options.signal, options.contentLength)
   try {
     return await commitObject(ctx, { op, loc, temp, contentType: options.contentType, metadata: options.metadata ?? {}, conditions, signal: options.signal })
   } catch (error) {

@@ -116,6 +116,16 @@ describe('LocalBlobStore: aborts and streams', () => {
     expect(readFileSync(join(root, 'a/swap'), 'utf8')).toBe('second')
   })
 
+  it('rejects a body whose length differs from contentLength, keeping the old object', async () => {
+    const store = new LocalBlobStore({ root: freshRoot() })
+    await store.put('a/sized', text('old'))
+    const error = await expectCode(store.put('a/sized', text('four'), { contentLength: 5 }), 'EINVAL')
+    expect(error.reason).toBe('ContentLengthMismatch')
+    expect(await read(store, 'a/sized')).toBe('old')
+    await store.put('a/sized', text('four'), { contentLength: 4 })
+    expect(await read(store, 'a/sized')).toBe('four')
+  })
+
   it('rejects a body that yields something other than bytes with EINVAL', async () => {
     const store = new LocalBlobStore({ root: freshRoot() })
     async function* numbers(): AsyncIterable<Uint8Array> {
