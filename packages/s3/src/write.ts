@@ -14,26 +14,42 @@ interface BodyState {
 }
 
 /**
- * Passes a body through, counting its bytes and remembering its own error, so that a
- * failing body is reported as itself and not as the request it broke. With `expected`,
+ * Passes a body through, counting its bytes and remembering an error the body itself raised
+ * (not one thrown into this generator by its consumer, such as a destroyed stream's AbortError),
+ * so that a failing body is reported as itself and not as the request it broke. With `expected`,
  * a body longer or shorter than announced fails with EINVAL.
  */
 async function* counted(source: AsyncIterable<Uint8Array>, state: BodyState, key: string, expected?: number): AsyncGenerator<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]()
+  const fail = (error: unknown): never => {
+    state.error = error
+    throw error
+  }
+  let finished = false
   try {
-    for await (const chunk of source) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    for (;;) {
+      let result: IteratorResult<Uint8Array>
+      try {
+        result = await iterator.next()
+      } catch (error) {
+        finished = true
+        return fail(error)
+      }
+      if (result.done) break
+      const chunk: unknown = result.value
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array)
       state.bytes += bytes.byteLength
       if (expected !== undefined && state.bytes > expected) {
-        throw new VolumeError('EINVAL', { op: 'put', path: key, reason: 'ContentLengthMismatch', detail: `body longer than its contentLength ${expected}` })
+        fail(new VolumeError('EINVAL', { op: 'put', path: key, reason: 'ContentLengthMismatch', detail: `body longer than its contentLength ${expected}` }))
       }
       yield bytes
     }
+    finished = true
     if (expected !== undefined && state.bytes !== expected) {
-      throw new VolumeError('EINVAL', { op: 'put', path: key, reason: 'ContentLengthMismatch', detail: `body of ${state.bytes} bytes, contentLength ${expected}` })
+      fail(new VolumeError('EINVAL', { op: 'put', path: key, reason: 'ContentLengthMismatch', detail: `body of ${state.bytes} bytes, contentLength ${expected}` }))
     }
-  } catch (error) {
-    state.error = error
-    throw error
+  } finally {
+    if (!finished) await iterator.return?.()
   }
 }
 
