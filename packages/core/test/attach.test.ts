@@ -154,6 +154,14 @@ describe.each(backends)('attachments on $name', (backend) => {
       await store.attach('sb', { '/b': b.name }).then((x) => x.release())
     })
 
+    it('maxVolumesPerHolder is checked before anything is created on first use', async () => {
+      const store = new VolumeStore({ blobs, attachPolicy: { maxVolumesPerHolder: 1, createOnFirstUse: true } })
+      const names = [fresh('never'), fresh('never')]
+      const error = await expectVolumeError(store.attach('sb', { '/a': names[0]!, '/b': { name: names[1]!, sizeGb: 2 } }), 'EINVAL')
+      expect(error.message).toContain('Only one volume can be mounted per sandbox')
+      expect((await store.list()).filter((v) => names.includes(v.name))).toEqual([])
+    })
+
     it('maxVolumesPerHolder: concurrent attaches of one holder never both keep their leases', async () => {
       const store = new VolumeStore({ blobs, attachPolicy: { maxVolumesPerHolder: 2 } })
       const volumes = await Promise.all([1, 2, 3, 4].map(() => store.create(fresh('lim'))))

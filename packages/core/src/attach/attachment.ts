@@ -64,6 +64,8 @@ export async function attachVolumes(host: AttachHost, holderId: string, mounts: 
   if (typeof holderId !== 'string' || holderId.length === 0) throw new VolumeError('EINVAL', { op: 'attach', reason: 'InvalidHolder', detail: 'holderId must be a non-empty string' })
   const entries = Object.entries(mounts)
   const paths = checkMountPaths(entries.map(([path]) => path))
+  // Before anything is created on first use: more mounts than the limit can never fit.
+  checkHolderLimit(host.policy, holderId, [], paths)
   const region = options.region ?? host.region
   const createIn = host.policy.createOnFirstUse ? region : undefined
   const records = await Promise.all(entries.map(([, source]) => resolveMount(host, source, createIn)))
