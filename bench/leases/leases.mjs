@@ -10,7 +10,7 @@
 //
 // Build first: npx tsc -b packages/redis packages/testkit
 // Run: node bench/leases/leases.mjs [--seconds 2] [--rounds 3]   (VOLUMES_REDIS_URL to use a running Redis)
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { Redis } from 'ioredis'
 import Redlock from 'redlock'
 import { MemoryTokenFloor, RedisLeaseManager } from '../../packages/redis/dist/index.js'
@@ -24,6 +24,7 @@ const seconds = arg('seconds', 2)
 const rounds = arg('rounds', 5)
 const TTL = 30_000
 
+const loadAtStart = loadavg()
 const redis = await startRedis()
 const clients = []
 const connect = () => {
@@ -127,8 +128,8 @@ async function measure(concurrency, op, duration = seconds) {
   )
   const elapsed = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuBefore)
-  const cpuMicros = cpu.user + cpu.system + ((await redisCpu()) - redisBefore) * 1e6
-  return { rate: count / elapsed, cpuPerOp: cpuMicros / count }
+  const redisMicros = ((await redisCpu()) - redisBefore) * 1e6
+  return { rate: count / elapsed, clientCpuPerOp: (cpu.user + cpu.system) / count, redisCpuPerOp: redisMicros / count }
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
@@ -162,7 +163,8 @@ async function main() {
           concurrency,
           name,
           rate: median(rounds_.map((r) => r[name].rate)),
-          cpuPerOp: median(rounds_.map((r) => r[name].cpuPerOp)),
+          clientCpuPerOp: median(rounds_.map((r) => r[name].clientCpuPerOp)),
+          redisCpuPerOp: median(rounds_.map((r) => r[name].redisCpuPerOp)),
           // Ratios per round (neighbours in time), then the median.
           vsRaw: median(rounds_.map((r) => r[name].rate / r[NAMES[0]].rate)),
           vsRedlock: median(rounds_.map((r) => r[name].rate / r[NAMES[1]].rate)),
@@ -190,15 +192,17 @@ try {
       console.log(`| ${workload} | ${concurrency} | ${fmt(raw.rate)} | ${fmt(lock.rate)} | ${fmt(vol.rate)} | ${fmt(floor.rate)} | ${vol.vsRedlock.toFixed(2)} | ${vol.vsRaw.toFixed(2)} | ${floor.vsRaw.toFixed(2)} |`)
     }
   }
-  console.log('\nCPU per operation, µs (this process + redis-server; lower is better)\n')
-  console.log('| workload | clients | raw SET NX PX + Lua | redlock | volumes | volumes + token floor | raw / volumes |')
-  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  console.log('\nCPU per operation, µs: client (this process) / redis-server (lower is better)\n')
+  console.log('| workload | clients | raw SET NX PX + Lua | redlock | volumes | volumes + token floor |')
+  console.log('|---|---:|---:|---:|---:|---:|')
+  const both = (r) => `${r.clientCpuPerOp.toFixed(1)} / ${r.redisCpuPerOp.toFixed(1)}`
   for (const workload of WORKLOADS) {
     for (const concurrency of [1, 50]) {
       const [raw, lock, vol, floor] = NAMES.map((name) => get(workload, concurrency, name))
-      console.log(`| ${workload} | ${concurrency} | ${raw.cpuPerOp.toFixed(1)} | ${lock.cpuPerOp.toFixed(1)} | ${vol.cpuPerOp.toFixed(1)} | ${floor.cpuPerOp.toFixed(1)} | ${(raw.cpuPerOp / vol.cpuPerOp).toFixed(2)} |`)
+      console.log(`| ${workload} | ${concurrency} | ${both(raw)} | ${both(lock)} | ${both(vol)} | ${both(floor)} |`)
     }
   }
+  console.log(`\n1/5/15-min load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}, at end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores, shared with other work)`)
 } finally {
   await Promise.allSettled(clients.map((client) => client.quit()))
   await redis.stop()

@@ -9,9 +9,10 @@ export const DEFAULT_KEY_PREFIX = 'volumes:lease'
  * A volume's keys share the hash tag `{<prefix>:<volumeId>}`, so they live in one Redis
  * Cluster slot and one Lua script may touch them all:
  * - `{<prefix>:<volumeId>}:holders`: hash, holder id → `<token>|<mode>|<expiresAt>|<horizon>`
- *   (ms, Redis time); the key itself expires some minutes after its last holder (see lua-scripts.ts).
+ *   (ms, Redis time); no TTL: entries expire by their own time, the key goes with its last entry.
  * - `{<prefix>:<volumeId>}:seq`: hash, `n` = last fencing token issued, `c` = ceiling reserved in the
- *   token floor (see {@link TokenFloor}); no TTL, it must outlive the leases.
+ *   token floor (see {@link TokenFloor}); no TTL, it must outlive the leases (about 60 bytes per volume
+ *   ever leased; remove it with the volume).
  *
  * A holder's index, `<prefix>:holder:{<holderId>}` (hash, volume id → horizon), is
  * hash-tagged by holder, so in a Cluster it lives elsewhere than the volume: it is a hint that

@@ -3,21 +3,24 @@
  * every expiry is judged with the Redis server's clock (`TIME`), read inside the script.
  *
  * A holder entry is `<token>|<mode>|<expiresAt>|<horizon>` (ms, server time) in the volume's
- * `holders` hash. Expired entries are dropped by the next acquire; readers skip them.
+ * `holders` hash. Expired entries are dropped by the next acquire of the volume; readers skip
+ * them; the hash disappears with its last entry. Like the token counter, it carries no TTL:
+ * what expires is the entry, judged by the scripts.
  *
- * The horizon is the time until which the `holders` key and the holder's index entry are
- * known to persist (their TTLs were set at least that far). It is set {@link HORIZON_SLACK_MS}
- * past the expiry, and moved only when a renewal comes within half the slack of it: most
- * renewals then rewrite one hash field and touch nothing else. The TTLs only collect garbage
- * (an abandoned volume's hash, a vanished holder's index); the entry's own expiry decides.
+ * The holder index (hash, volume id → horizon) does carry a TTL, so that the index of a holder
+ * that vanished goes away. The horizon is the time until which the holder's index entry is
+ * known to persist: {@link HORIZON_SLACK_MS} past the lease's expiry, moved only when a renewal
+ * comes within half the slack of it. Most renewals then rewrite one hash field and nothing else.
  *
- * The optional last key of acquire/renew/release is the holder index (hash, volume id →
- * horizon): passed only where one script may touch it (a single Redis, or Sentinel). On a
- * Cluster it lives in another slot; the client updates it with {@link INDEX} when a script
- * says so.
+ * The optional last key of acquire/renew/release is the holder index: passed only where one
+ * script may touch it (a single Redis, or Sentinel). On a Cluster it lives in another slot;
+ * the client updates it with {@link INDEX} when a script says so.
+ *
+ * Numbers are written with `..` (Lua's `%.14g`): exact for server times in ms and for tokens
+ * below 10^14; larger tokens go through `string.format('%.0f')`.
  */
 
-/** How far past a lease's expiry its keys are kept; also the clock skew tolerated between Cluster nodes. */
+/** How far past a lease's expiry its index entry is kept; also the clock skew tolerated between Cluster nodes. */
 export const HORIZON_SLACK_MS = 600_000
 
 /** Server time in ms. Helpers are defined only in the scripts that use them: making a closure costs on every call. */
@@ -28,29 +31,23 @@ local slack = ${HORIZON_SLACK_MS}
 `
 /** `token, mode, expiresAt, horizon` of an entry (strings; expiresAt and horizon also compared as numbers). */
 const entryPattern = `'^(%d+)|(%a+)|(%d+)|(%d+)$'`
-const extendTo = `
-local function extendTo(key, at)
-  local left = redis.call('PTTL', key)
-  if left < 0 or now + left < at then redis.call('PEXPIREAT', key, at) end
-end
-`
 const indexAdd = `
 local function indexAdd(index, volume, horizon)
-  redis.call('HSET', index, volume, string.format('%.0f', horizon))
-  extendTo(index, horizon)
+  redis.call('HSET', index, volume, horizon)
+  local left = redis.call('PTTL', index)
+  if left < 0 or now + left < horizon then redis.call('PEXPIREAT', index, horizon) end
 end
 `
 
 /**
- * KEYS: holders, seq, [holder index]. ARGV: volumeId, holderId, mode, ttlMs, useFloor ('1'|'0'),
- * floorSeen ('' when none), newCeiling.
+ * KEYS: holders, seq, [holder index]. ARGV: volumeId, holderId, mode, ttlMs, and with a token
+ * floor: floorSeen ('' when none read yet), newCeiling.
  * Returns `{1, token, expiresAt, horizon}`, `{0, conflictingMode}`, or `{-1, issued, ceiling}` when a
  * token block must be reserved in the floor first (nothing changed then but dropping expired holders).
  */
-export const ACQUIRE = `${serverTime}${extendTo}${indexAdd}
-local function fmt(n) return string.format('%.0f', n) end
+export const ACQUIRE = `${serverTime}${indexAdd}
 local holders, seq, index = KEYS[1], KEYS[2], KEYS[3]
-local holder, mode, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local holder, mode = ARGV[2], ARGV[3]
 local entries = redis.call('HGETALL', holders)
 for i = 1, #entries, 2 do
   local other = entries[i]
@@ -61,22 +58,22 @@ for i = 1, #entries, 2 do
     return {0, otherMode}
   end
 end
-if ARGV[5] == '1' then
+if ARGV[5] then
   local state = redis.call('HMGET', seq, 'n', 'c')
   local issued, ceiling = tonumber(state[1]) or 0, tonumber(state[2]) or 0
-  if ARGV[6] ~= '' then
-    local floor, raised = tonumber(ARGV[6]), tonumber(ARGV[7])
+  if ARGV[5] ~= '' then
+    local floor, raised = tonumber(ARGV[5]), tonumber(ARGV[6])
     if floor > issued then issued = floor end
     if raised > ceiling then ceiling = raised end
-    redis.call('HSET', seq, 'n', fmt(issued), 'c', fmt(ceiling))
+    redis.call('HSET', seq, 'n', string.format('%.0f', issued), 'c', string.format('%.0f', ceiling))
   end
   if issued + 1 > ceiling then return {-1, issued, ceiling} end
 end
 local token = redis.call('HINCRBY', seq, 'n', 1)
-local expires = now + ttl
+local expires = now + tonumber(ARGV[4])
 local horizon = expires + slack
-redis.call('HSET', holders, holder, fmt(token) .. '|' .. mode .. '|' .. fmt(expires) .. '|' .. fmt(horizon))
-extendTo(holders, horizon)
+local tokenText = token < 1e14 and token .. '' or string.format('%.0f', token)
+redis.call('HSET', holders, holder, tokenText .. '|' .. mode .. '|' .. expires .. '|' .. horizon)
 if index then indexAdd(index, ARGV[1], horizon) end
 return {1, token, expires, horizon}
 `
@@ -95,13 +92,12 @@ if token ~= ARGV[3] or tonumber(expires) <= now then return {0, 0} end
 local renewed = now + tonumber(ARGV[4])
 local moved = 0
 if tonumber(horizon) - renewed < slack / 2 then
-  ${extendTo}${indexAdd}
+  ${indexAdd}
   moved = renewed + slack
-  horizon = string.format('%.0f', moved)
-  extendTo(holders, moved)
+  horizon = moved
   if index then indexAdd(index, ARGV[1], moved) end
 end
-redis.call('HSET', holders, ARGV[2], token .. '|' .. mode .. '|' .. string.format('%.0f', renewed) .. '|' .. horizon)
+redis.call('HSET', holders, ARGV[2], token .. '|' .. mode .. '|' .. renewed .. '|' .. horizon)
 return {renewed, moved}
 `
 
@@ -153,7 +149,7 @@ return live
  * 'list' drops the entries past their horizon (left by leases that expired unreleased) and
  * returns the volume ids, which the caller verifies against the volumes.
  */
-export const INDEX = `${serverTime}${extendTo}${indexAdd}
+export const INDEX = `${serverTime}${indexAdd}
 local index = KEYS[1]
 if ARGV[1] == 'add' then
   indexAdd(index, ARGV[2], tonumber(ARGV[3]))

@@ -123,7 +123,8 @@ export class RedisLeaseManager implements LeaseManager {
     let ceiling = ''
     for (let attempt = 0; attempt <= MAX_RESERVATIONS; attempt++) {
       const grantedAt = performance.now()
-      const reply = await this.#scripts.acquire(keys, [volumeId, holderId, mode, ttlMs, this.#reserver ? '1' : '0', floorSeen, ceiling]).catch((error: unknown) => {
+      const args = this.#reserver ? [volumeId, holderId, mode, ttlMs, floorSeen, ceiling] : [volumeId, holderId, mode, ttlMs]
+      const reply = await this.#scripts.acquire(keys, args).catch((error: unknown) => {
         throw toVolumeError(error, 'acquire', volumeId)
       })
       const [status, value, extra = 0, horizon = 0] = reply
