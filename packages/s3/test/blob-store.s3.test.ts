@@ -8,7 +8,8 @@ afterAll(async () => {
   await minio?.stop()
 })
 
-describeWithService('BlobStore conformance on MinIO', minio, (service) => {
+describeWithService('BlobStore conformance on MinIO', minio, (provided) => {
+  const service = provided as MinioService
   runBlobStoreConformance('S3BlobStore (MinIO)', () => freshS3Store(service, 'conf-s3'))
   runBlobStoreConformance('R2BlobStore (pointed at MinIO)', () => freshR2Store(service, 'conf-r2'))
 

@@ -42,7 +42,8 @@ async function uploadsFor(service: MinioService, bucketKey: string): Promise<str
   }
 }
 
-describeWithService('faults: MinIO going away, writers dying', minio, (service) => {
+describeWithService('faults: MinIO going away, writers dying', minio, (provided) => {
+  const service = provided as MinioService
   it('MinIO stopped mid-upload: a temporary error and no partial object; started again, the retry layer completes the write', async () => {
     const store = await freshS3Store(service, 'fault', { partSize: 5 * MiB, queueSize: 2 })
     const { body, reached } = tricklingBody(40 * MiB, 11 * MiB)

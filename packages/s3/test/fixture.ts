@@ -7,7 +7,12 @@ import { R2BlobStore, S3BlobStore, type S3BlobStoreOptions } from '@volumes/s3'
 export const TEST_BUCKET = process.env.VOLUMES_S3_BUCKET ?? 'volumes-test'
 
 /** Client settings for the service: endpoint, credentials, path-style addressing. */
-export function clientConfig(service: MinioService): Pick<S3BlobStoreOptions, 'endpoint' | 'region' | 'credentials' | 'forcePathStyle'> {
+export function clientConfig(service: MinioService): {
+  endpoint: string
+  region: string
+  credentials: { accessKeyId: string; secretAccessKey: string }
+  forcePathStyle: boolean
+} {
   return {
     endpoint: service.endpoint,
     region: service.region,

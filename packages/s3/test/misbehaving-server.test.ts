@@ -36,7 +36,8 @@ const expectTemporary = (error: unknown, code: string): void => {
   expect((error as VolumeError).temporary).toBe(true)
 }
 
-describeWithService('S3BlobStore against servers that misbehave (a proxy in front of MinIO)', minio, (service) => {
+describeWithService('S3BlobStore against servers that misbehave (a proxy in front of MinIO)', minio, (provided) => {
+  const service = provided as MinioService
   describe('the conditional-write probe', () => {
     it('a server that ignores If-None-Match and creates on If-Match of a missing key gets ENOTSUP for conditional writes', async () => {
       const store = await storeBehind(service, (req, url) => {

@@ -10,7 +10,8 @@ afterAll(async () => {
   await minio?.stop()
 })
 
-describeWithService('a volume on S3 survives a MinIO restart', minio, (service) => {
+describeWithService('a volume on S3 survives a MinIO restart', minio, (provided) => {
+  const service = provided as MinioService
   it('keeps mode, uid, gid and mtime of files and directories, read back through a new adapter', async () => {
     const blobs = await freshS3Store(service, 'restart')
     const volume = await new VolumeStore({ blobs }).create('survivor', { sizeGb: 1 })

@@ -27,7 +27,8 @@ async function* chunksOf(data: Uint8Array, size: number, failAfter?: number): As
 const errorOf = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (e: unknown) => e)
 const etagOf = (version: string): string => version.split('#')[0]!
 
-describeWithService('S3BlobStore on MinIO: what is its own', minio, (service) => {
+describeWithService('S3BlobStore on MinIO: what is its own', minio, (provided) => {
+  const service = provided as MinioService
   let store: S3BlobStore
   beforeAll(async () => {
     store = await freshS3Store(service, 'own', { partSize: 5 * MiB, singlePutMaxBytes: MiB, copyMultipartThreshold: 5 * MiB, copyPartSize: 5 * MiB })

@@ -8,7 +8,8 @@ afterAll(async () => {
   await minio?.stop()
 })
 
-describeWithService('VolumeStore conformance on MinIO', minio, (service) => {
+describeWithService('VolumeStore conformance on MinIO', minio, (provided) => {
+  const service = provided as MinioService
   runVolumeStoreConformance('S3BlobStore (MinIO)', () => freshS3Store(service, 'vol-s3'), { propertyRuns: 25, hostilePathRuns: 150 })
   runVolumeStoreConformance('R2BlobStore (pointed at MinIO)', () => freshR2Store(service, 'vol-r2'), { propertyRuns: 25, hostilePathRuns: 150 })
 })
