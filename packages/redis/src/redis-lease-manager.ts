@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks'
-import { HeldLease, throwIfAborted, validateTtl, VolumeError, type AcquireOptions, type Lease, type LeaseBackend, type LeaseInfo, type LeaseManager, type LeaseMode } from '@volumes/core'
+import { HeldLease, isVolumeError, throwIfAborted, validateTtl, VolumeError, type AcquireOptions, type Lease, type LeaseBackend, type LeaseInfo, type LeaseManager, type LeaseMode } from '@volumes/core'
 import { isCluster, resolveClient, type RedisClient, type RedisLeaseManagerOptions } from './config.js'
 import { attachedError, toVolumeError } from './errors.js'
 import { checkEvictionPolicy, type EvictionCheckOptions } from './eviction-check.js'
 import { checkId, LeaseKeys } from './keys.js'
 import { defineLeaseScripts, type LeaseScripts } from './lua-command.js'
-import { TokenReserver } from './token-floor.js'
+import { TokenReserver, type TokenFloor } from './token-floor.js'
+
+const closedError = (): VolumeError => new VolumeError('EINVAL', { op: 'connect', reason: 'ManagerClosed', detail: 'lease manager is closed' })
 
 /** Attempts of one acquire at reserving a token block before giving up with EAGAIN. */
 const MAX_RESERVATIONS = 8
@@ -95,14 +97,14 @@ export class RedisLeaseManager implements LeaseManager {
    */
   async ready(): Promise<void> {
     if (this.#checked) return
-    if (this.#closed) throw new VolumeError('EINVAL', { op: 'connect', reason: 'ManagerClosed', detail: 'lease manager is closed' })
+    if (this.#closed) throw closedError()
     this.#checking ??= checkEvictionPolicy(this.#client, this.#evictionCheck).then(
       () => {
         this.#checked = true
       },
       (error: unknown) => {
         // A refused policy stays refused; a connection failure is tried again next time.
-        if (!(error instanceof VolumeError)) this.#checking = undefined
+        if (!isVolumeError(error)) this.#checking = undefined
         throw toVolumeError(error, 'connect')
       },
     )
@@ -116,6 +118,7 @@ export class RedisLeaseManager implements LeaseManager {
     const mode = options.mode ?? 'exclusive'
     if (!modes.has(mode)) throw new VolumeError('EINVAL', { op: 'acquire', path: volumeId, reason: 'InvalidMode', detail: `mode must be exclusive, shared or readonly, got ${String(mode)}` })
     const ttlMs = validateTtl(options.ttlMs)
+    if (this.#closed) throw closedError()
     if (!this.#checked) await this.ready()
     const keys = [this.#keys.holders(volumeId), this.#keys.sequence(volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
@@ -143,6 +146,7 @@ export class RedisLeaseManager implements LeaseManager {
   }
 
   async validate(volumeId: string, holderId: string, token: number): Promise<boolean> {
+    checkId('holder', holderId, 'validate')
     const [entry] = await this.#inspect(volumeId, holderId)
     return entry !== undefined && entry.token === token
   }
@@ -192,11 +196,22 @@ export class RedisLeaseManager implements LeaseManager {
     try {
       const [expires, horizon] = await this.#scripts.renew(keys, [lease.volumeId, lease.holderId, String(lease.token), ttlMs])
       if (expires === 0) return false
-      if (horizon !== 0 && !this.#inlineIndex) await this.#scripts.index([this.#keys.holderIndex(lease.holderId)], ['add', lease.volumeId, horizon])
+      if (horizon !== 0 && !this.#inlineIndex) await this.#moveIndexHorizon(lease, horizon)
       return true
     } catch (error) {
       throw toVolumeError(error, 'renew', lease.volumeId)
     }
+  }
+
+  /**
+   * Cluster only: the renewal is done; a failure to push the index entry's horizon must not
+   * fail it (the holder could lose a lease it holds). The index entry then lapses at its old
+   * horizon, minutes away, unless the next renewal near it succeeds in pushing it.
+   */
+  async #moveIndexHorizon(lease: LeaseInfo, horizon: number): Promise<void> {
+    await this.#scripts.index([this.#keys.holderIndex(lease.holderId)], ['add', lease.volumeId, horizon]).catch((error: unknown) => {
+      this.#evictionCheck.logger.warn(`@volumes/redis: could not update the holder index of "${lease.holderId}" for ${lease.volumeId}: ${(error as Error).message}`)
+    })
   }
 
   /** Removes a holder's entry (only with that token unless `token` is ''); 1 = a live lease removed, 2 = an expired one, 0 = none. */
