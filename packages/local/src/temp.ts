@@ -37,6 +37,8 @@ export async function writeTemp(ctx: StoreContext, body: BlobBody, op: string, k
   } catch (error) {
     await handle.close().catch(() => undefined)
     await removeQuietly(path)
+    // A body source that honours the same signal may fail first: the cause is still the abort.
+    throwIfAborted(signal, op, key)
     throw toVolumeError(error, op, key)
   }
 }
