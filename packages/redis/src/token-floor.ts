@@ -5,11 +5,24 @@ import { VolumeError } from '@volumes/core'
  * (the VolumeStore keeps it in the volume's record in the bucket, with a conditional write),
  * so that tokens never go backwards when Redis loses its data.
  *
- * The lease manager reserves tokens in blocks: before it issues any token above its
- * reserved ceiling it calls `raise(volumeId, ceiling + blockSize)` and waits for it, so every
- * token ever issued is ≤ the floor. When the counter is missing in Redis (restart without
- * persistence, flush, eviction) or a block is used up, it reads the floor and continues
- * above it.
+ * How the lease manager uses it, off the hot path: Redis keeps, per volume, the last token
+ * issued and a reserved ceiling. A token at or below the ceiling is issued by the acquire
+ * script alone. To go past the ceiling (a block used up, or the counter missing because Redis
+ * restarted empty, was flushed or lost the key), the script refuses and the client reads the
+ * floor, raises it one block above everything seen (`raise(volumeId, max(floor, issued,
+ * ceiling) + blockSize)`), waits for that write, and runs the script again, which moves the
+ * counter up to the floor it read and the ceiling to the raised value. Every token ever issued
+ * is therefore ≤ the floor, and a counter rebuilt from the floor continues above all of them.
+ *
+ * Trade-offs of the block size N (`tokenBlockSize`):
+ * - cost: one floor read and one floor write per N grants per volume (and per process restart
+ *   of Redis), nothing on renew, release or validate;
+ * - tokens jump by up to N after a data loss (harmless: only their order matters);
+ * - a Redis replica promoted by Sentinel after asynchronous replication lost the last writes
+ *   may still hold an older counter *and* an older ceiling: it can reissue tokens of the
+ *   current block (at most N) before it crosses its ceiling and resynchronises with the floor.
+ *   N = 1 closes that window (every acquire reads and raises the floor: two bucket requests);
+ *   `min-replicas-to-write` on the master narrows it.
  */
 export interface TokenFloor {
   /** The highest token that may have been issued for the volume; 0 when none. */
