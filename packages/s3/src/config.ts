@@ -50,6 +50,14 @@ export interface S3TuningOptions {
   readonly requestTimeoutMs?: number | undefined
   /** Longest wait for a new socket to connect (a built client only). Default 5 s. */
   readonly connectionTimeoutMs?: number | undefined
+  /**
+   * Before a `put` with `ifMatch`, HEAD the object and compare its revision too (default true).
+   * S3 checks `If-Match` against the ETag, a digest of the data alone: without this HEAD, a
+   * metadata-only change (`setMetadata`) or a rewrite with the same bytes between reading the
+   * version and writing goes unnoticed. `false` saves one request per conditional put (a
+   * read-modify-write loop on an object nobody `setMetadata`s, such as a counter, loses nothing).
+   */
+  readonly revisionCheck?: boolean | undefined
   /** See {@link ConditionalWritesMode}. Default `'probe'`. */
   readonly conditionalWrites?: ConditionalWritesMode | undefined
   /**
@@ -92,7 +100,7 @@ export function resolveOptions(options: S3BlobStoreOptions): {
 } {
   const {
     client, bucket, prefix = '', partSize, queueSize, singlePutMaxBytes, copyMultipartThreshold, copyPartSize, deleteConcurrency,
-    maxSockets, bodyTimeoutMs, requestTimeoutMs, connectionTimeoutMs, conditionalWrites, listMetadata, ...clientConfig
+    maxSockets, bodyTimeoutMs, requestTimeoutMs, connectionTimeoutMs, revisionCheck, conditionalWrites, listMetadata, ...clientConfig
   } = options
   if (!bucket) throw new VolumeError('EINVAL', { op: 'S3BlobStore', detail: 'a bucket name is required' })
   if (utf8Length(prefix) >= S3_MAX_KEY_BYTES) throw new VolumeError('ENAMETOOLONG', { op: 'S3BlobStore', path: prefix, detail: 'prefix leaves no room for keys' })
@@ -109,6 +117,7 @@ export function resolveOptions(options: S3BlobStoreOptions): {
     bodyTimeoutMs: positive(bodyTimeoutMs, 30_000, 'bodyTimeoutMs'),
     requestTimeoutMs: positive(requestTimeoutMs, 300_000, 'requestTimeoutMs'),
     connectionTimeoutMs: positive(connectionTimeoutMs, 5_000, 'connectionTimeoutMs'),
+    revisionCheck: revisionCheck ?? true,
     conditionalWrites: conditionalWrites ?? 'probe',
     listMetadata: listMetadata ?? 'probe',
   }

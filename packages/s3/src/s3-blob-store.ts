@@ -30,7 +30,10 @@ type MutableCapabilities = { -readonly [K in keyof BlobCapabilities]: BlobCapabi
  * Read `capabilities` after `ready()`: before, it holds the optimistic defaults.
  *
  * Versions are `<ETag>#<revision>`: the revision, a random token kept in user metadata
- * (`volumes-rev`, hidden), changes on metadata-only updates, which S3's ETag does not.
+ * (`volumes-rev`, hidden), changes on metadata-only updates, which S3's ETag does not. The
+ * server checks the ETag of an `ifMatch`; the adapter checks the revision with a HEAD just
+ * before (see `revisionCheck`), so a metadata-only update landing within that one round trip
+ * goes unnoticed.
  *
  * @example
  * const blobs = await S3BlobStore.open({ bucket: 'my-bucket', prefix: 'volumes/', region: 'eu-west-1' })

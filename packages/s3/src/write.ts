@@ -98,7 +98,7 @@ export async function put(context: S3Context, key: string, body: BlobBody, optio
   throwIfAborted(signal, 'put', key)
   const bucketKey = objectKey(context, key, 'put')
   const wanted = ifMatch === undefined ? undefined : parseVersion(ifMatch)
-  if (wanted?.revision !== undefined) {
+  if (wanted?.revision !== undefined && context.tuning.revisionCheck) {
     // The ETag does not cover metadata: check the revision ourselves (the server still checks the ETag).
     const current = await headObject(context, bucketKey, key, 'put', signal)
     if (!current || !versionMatches(current, ifMatch!)) throw new VolumeError('EPRECONDITION', { op: 'put', path: key, detail: 'version does not match' })

@@ -116,6 +116,13 @@ describeWithService('S3BlobStore on MinIO: what is its own', minio, (provided) =
       expect(isVolumeError(stale, 'EPRECONDITION')).toBe(true)
       await store.put('v/one', new TextEncoder().encode('other'), { ifMatch: v2.version })
     })
+    it('with revisionCheck: false, ifMatch is the server\'s ETag check alone (documented trade-off)', async () => {
+      const lax = await freshS3Store(service, 'own-lax', { revisionCheck: false })
+      const v1 = await lax.put('v/lax', new TextEncoder().encode('same'), { metadata: { uid: '1' } })
+      await lax.setMetadata('v/lax', { uid: '2' })
+      await lax.put('v/lax', new TextEncoder().encode('next'), { ifMatch: v1.version })
+      expect(isVolumeError(await errorOf(lax.put('v/lax', new TextEncoder().encode('x'), { ifMatch: v1.version })), 'EPRECONDITION')).toBe(true)
+    })
     it('listings with MinIO metadata carry the same versions and metadata as head', async () => {
       await store.put('v/listed/a', new TextEncoder().encode('a'), { metadata: { mode: '33261' }, contentType: 'text/plain' })
       const [listed] = (await store.list('v/listed/')).objects
