@@ -103,9 +103,10 @@ return {renewed, moved}
 
 /**
  * KEYS: holders, [holder index]. ARGV: volumeId, holderId, token ('' = whatever the token: forceRelease).
- * Returns 1 when a live lease was removed, 2 when an expired entry was, 0 when there was none to remove.
+ * Returns 1 when the entry was removed (for forceRelease: 1 only when it was live, 2 when it had
+ * expired), 0 when there was none to remove. A release by token never reads the clock.
  */
-export const RELEASE = `${serverTime}
+export const RELEASE = `
 local holders, index = KEYS[1], KEYS[2]
 local value = redis.call('HGET', holders, ARGV[2])
 if not value then return 0 end
@@ -113,7 +114,10 @@ local token, _, expires = string.match(value, ${entryPattern})
 if ARGV[3] ~= '' and token ~= ARGV[3] then return 0 end
 redis.call('HDEL', holders, ARGV[2])
 if index then redis.call('HDEL', index, ARGV[1]) end
-if (tonumber(expires) or 0) <= now then return 2 end
+if ARGV[3] == '' then
+  ${serverTime}
+  if (tonumber(expires) or 0) <= now then return 2 end
+end
 return 1
 `
 

@@ -214,7 +214,7 @@ export class RedisLeaseManager implements LeaseManager {
     })
   }
 
-  /** Removes a holder's entry (only with that token unless `token` is ''); 1 = a live lease removed, 2 = an expired one, 0 = none. */
+  /** Removes a holder's entry (only with that token unless `token` is ''): 0 = nothing removed; 1 = removed (by forceRelease: a live lease), 2 = forceRelease removed an expired entry. */
   async #release(volumeId: string, holderId: string, token: string, op: string): Promise<number> {
     const keys = [this.#keys.holders(volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
