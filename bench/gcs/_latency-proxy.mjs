@@ -22,6 +22,10 @@ export async function startLatencyProxy(target, delayMs) {
       req.pipe(forward)
     }, delayMs)
   })
+  // Clients keep connections alive; a server closing an idle one just as a client reuses
+  // it resets that request (node's default is 5 s), so keep them open longer than a run.
+  server.keepAliveTimeout = 10 * 60_000
+  server.headersTimeout = server.keepAliveTimeout + 1000
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   self = `http://127.0.0.1:${server.address().port}`
   return {
