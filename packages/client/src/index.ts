@@ -1,0 +1,5 @@
+export { Volume, type CreateOptions, type DestroyOptions, type RequestOptions, type TokenOptions, type VolumeToken } from './volume.js'
+export { Attachment, type AttachedMount, type AttachRequestOptions, type MountSource } from './attachments.js'
+export { resolveConnection, type Connection, type ConnectionOptions } from './connection.js'
+export { entryFromJson, volumeInfoFromJson, type EntryInfoJson, type VolumeInfoJson } from './entry.js'
+export { isVolumeError, VolumeError, type EntryInfo, type VolumeErrorCode, type VolumeInfo, type WriteData } from '@volumes/core'
