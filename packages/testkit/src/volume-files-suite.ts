@@ -2,12 +2,13 @@ import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectBytes, type Volume } from '@volumes/core'
+import { collectBytes } from '@volumes/core'
 import { expectVolumeError } from './expect-code.js'
+import type { VolumeLike } from './volume-like.js'
 
-/** The file-level rules of a volume; part of the VolumeStore conformance suite. */
-export function runVolumeFileTests(volumeOf: () => Volume): void {
-  const v = (): Volume => volumeOf()
+/** The file-level rules of a volume; part of the VolumeStore conformance suite and of the volume API suite. */
+export function runVolumeFileTests(volumeOf: () => VolumeLike): void {
+  const v = (): VolumeLike => volumeOf()
 
   describe('read and write', () => {
     it('writes text and reads it in every format', async () => {
