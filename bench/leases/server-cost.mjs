@@ -33,9 +33,9 @@ async function measure(name, command, op) {
 try {
   await manager.ready()
   const leases = []
-  await measure('volumes acquire', 'evalsha', async (i) => leases.push(await manager.acquire(`v${i}`, `h${i % 50}`, { ttlMs: 30_000, autoRenew: false })))
+  await measure('volumes acquire', 'evalsha', async (i) => leases.push(await manager.acquire(`v${i}`, `h${i}`, { ttlMs: 30_000, autoRenew: false })))
   await measure('volumes renew', 'evalsha', (i) => leases[i].renew())
-  await measure('volumes validate', 'evalsha', (i) => manager.validate(`v${i}`, `h${i % 50}`, leases[i].token))
+  await measure('volumes validate', 'evalsha', (i) => manager.validate(`v${i}`, `h${i}`, leases[i].token))
   await measure('volumes release', 'evalsha', (i) => leases[i].release())
   await measure('raw SET NX PX', 'set', (i) => client.set(`raw${i}`, 'v', 'PX', 30_000, 'NX'))
   await measure('raw extend (Lua)', 'evalsha', (i) => client.rawExtend(`raw${i}`, 'v', 30_000))

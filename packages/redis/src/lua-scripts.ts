@@ -17,7 +17,8 @@
  * the client updates it with {@link INDEX} when a script says so.
  *
  * Numbers are written with `..` (Lua's `%.14g`): exact for server times in ms and for tokens
- * below 10^14; larger tokens go through `string.format('%.0f')`.
+ * below 10^14; larger tokens go through `string.format('%.0f')`. Arguments of `redis.call` are
+ * always strings: Redis turns a Lua number into text with `%.17g`, which costs microseconds.
  */
 
 /** How far past a lease's expiry its index entry is kept; also the clock skew tolerated between Cluster nodes. */
@@ -33,9 +34,10 @@ local slack = ${HORIZON_SLACK_MS}
 const entryPattern = `'^(%d+)|(%a+)|(%d+)|(%d+)$'`
 const indexAdd = `
 local function indexAdd(index, volume, horizon)
-  redis.call('HSET', index, volume, horizon)
+  local text = horizon .. ''
+  redis.call('HSET', index, volume, text)
   local left = redis.call('PTTL', index)
-  if left < 0 or now + left < horizon then redis.call('PEXPIREAT', index, horizon) end
+  if left < 0 or now + left < horizon then redis.call('PEXPIREAT', index, text) end
 end
 `
 
@@ -69,7 +71,7 @@ if ARGV[5] then
   end
   if issued + 1 > ceiling then return {-1, issued, ceiling} end
 end
-local token = redis.call('HINCRBY', seq, 'n', 1)
+local token = redis.call('HINCRBY', seq, 'n', '1')
 local expires = now + tonumber(ARGV[4])
 local horizon = expires + slack
 local tokenText = token < 1e14 and token .. '' or string.format('%.0f', token)
