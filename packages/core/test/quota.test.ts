@@ -210,17 +210,23 @@ describe.each(backends)('quotas on $name', (backend) => {
     await expectExact(store, volume)
   })
 
-  it('uploadDirectory is charged file by file; past the size it stops with ENOSPC and stays exact', async () => {
+  it('uploadDirectory reserves the whole upload at once; one that cannot fit is ENOSPC before anything is written', async () => {
     const local = await mkdtemp(join(tmpdir(), 'volumes-quota-up-'))
     await mkdir(join(local, 'd1', 'd2'), { recursive: true })
     for (let i = 0; i < 6; i++) await writeFile(join(local, i % 2 ? 'd1' : join('d1', 'd2'), `f${i}`), Buffer.alloc(400))
-    const store = storeOf(3000)
+    const counted = countPuts(blobs, (key) => key.startsWith('.registry/usage/'))
+    const store = storeOf(3000, undefined, counted.blobs)
     const volume = await store.create(fresh('upload'))
+    const before = counted.puts()
+    await volume.uploadDirectory(local, '/one', { concurrency: 4 })
+    expect(counted.puts() - before).toBeLessThanOrEqual(3)
+    expect(await expectExact(store, volume)).toMatchObject({ bytes: 2400, inodes: 9 })
     await volume.uploadDirectory(local, '/one')
     expect(await expectExact(store, volume)).toMatchObject({ bytes: 2400, inodes: 9 })
     await expectVolumeError(volume.uploadDirectory(local, '/two', { concurrency: 3 }), 'ENOSPC')
-    const usage = await expectExact(store, volume)
-    expect(usage.bytes).toBeLessThanOrEqual(3000)
+    expect(await volume.exists('/two')).toBe(true)
+    expect(await volume.list('/two')).toEqual([])
+    expect(await expectExact(store, volume)).toMatchObject({ bytes: 2400, inodes: 10 })
   })
 
   it('a volume without a usage object is counted on first use; recomputeUsage repairs drift', async () => {

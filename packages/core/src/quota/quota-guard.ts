@@ -1,4 +1,5 @@
 import { VolumeError } from '../errors/volume-error.js'
+import type { QuotaCharger } from './quota-charger.js'
 import type { UsageLimits, UsageTracker } from './usage-tracker.js'
 
 /** A volume's usage and limits, as `volume.getUsage()` returns them. */
@@ -29,7 +30,7 @@ export interface VolumeUsage {
  * Growth is always reserved before the object write, so a crash over-counts rather
  * than lets a volume grow past its size.
  */
-export class VolumeQuota {
+export class VolumeQuota implements QuotaCharger {
   readonly #tracker: UsageTracker
   readonly #volumeId: string
   readonly #name: string

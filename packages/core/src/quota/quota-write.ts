@@ -3,7 +3,7 @@ import { isVolumeError, VolumeError } from '../errors/volume-error.js'
 import { sleep } from '../util/abort.js'
 import type { VolumeContext } from '../volume/volume-context.js'
 import { meteredBody } from './metered-body.js'
-import type { VolumeQuota } from './quota-guard.js'
+import type { QuotaCharger } from './quota-charger.js'
 
 /** A stream of unknown length reserves at least this much more each time it runs out: one reservation per 8 MiB. */
 export const STREAM_RESERVATION_BYTES = 8 * 1024 * 1024
@@ -44,7 +44,7 @@ export interface ChargedPut {
  * `ConcurrentWrite`, temporary) and nothing of it is written. ENOSPC (reason
  * `QuotaExceeded`) when the quota refuses; nothing is written then either.
  */
-export async function putFileCharged(context: VolumeContext, quota: VolumeQuota, request: ChargedPut): Promise<BlobHead> {
+export async function putFileCharged(context: VolumeContext, quota: QuotaCharger, request: ChargedPut): Promise<BlobHead> {
   return quota.serialise(request.key, async (waited) => {
     // Whoever wrote this path before us in this process changed what we replace.
     const existing = waited && !request.exclusive ? await context.blobs.head(request.key) : request.existing
@@ -52,7 +52,7 @@ export async function putFileCharged(context: VolumeContext, quota: VolumeQuota,
   })
 }
 
-async function putWithRetries(context: VolumeContext, quota: VolumeQuota, request: ChargedPut, firstExisting: BlobHead | undefined): Promise<BlobHead> {
+async function putWithRetries(context: VolumeContext, quota: QuotaCharger, request: ChargedPut, firstExisting: BlobHead | undefined): Promise<BlobHead> {
   const { op, path } = request
   let existing = firstExisting
   for (let attempt = 1; ; attempt++) {

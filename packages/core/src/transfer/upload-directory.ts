@@ -11,7 +11,8 @@ import { markerMetadata } from '../volume/entry-info-of.js'
 import { walkObjects } from '../volume/tree-walk.js'
 import { guardMutation, type VolumeContext } from '../volume/volume-context.js'
 import { writeFile } from '../volume/write-file.js'
-import { scanLocalTree } from './local-tree.js'
+import { scanLocalTree, type LocalEntry } from './local-tree.js'
+import { PrepaidQuota } from '../quota/prepaid-quota.js'
 import { ProgressCounter, type TransferOptions, type TransferSummary } from './progress.js'
 
 /** Files up to this size are read in one call; larger ones stream. */
@@ -22,7 +23,9 @@ const SMALL_FILE_BYTES = 1024 * 1024
  * keeping each file's permission bits and modification time.
  *
  * One listing of the destination replaces the per-file checks of `writeFile`,
- * and parents are created before the files, so each file costs one request.
+ * directories are created level by level in parallel before the files, and the
+ * quota is reserved once for the whole upload (ENOSPC before anything is written
+ * when it cannot fit), so each file costs one request.
  */
 export async function uploadDirectory(context: VolumeContext, localDir: string, remoteDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
   const op = 'uploadDirectory'
@@ -33,37 +36,56 @@ export async function uploadDirectory(context: VolumeContext, localDir: string, 
   const existing = await existingObjects(context, root, options.signal)
   const remotePath = (relative: string): string => normalisePath(`${root}/${relative}`, op)
 
-  for (const directory of tree.directories) {
+  const newDirectories = tree.directories.filter((directory) => {
     const path = remotePath(directory.relative)
-    const key = context.keys.markerKey(path, op)!
     if (existing.objects.has(context.keys.fileKey(path, op))) throw new VolumeError('ENOTDIR', { op, path })
-    if (existing.objects.has(key)) continue
-    try {
-      await chargeWrite(context, op, path, 0, 1, () => context.blobs.put(key, new Uint8Array(), {
-        metadata: markerMetadata(context, { mode: directory.stats.mode & 0o7777 }),
-        contentType: 'application/x-directory',
-        signal: options.signal,
-        ...(context.blobs.capabilities.conditionalCreate ? { ifNoneMatch: '*' as const } : {}),
-      }))
-    } catch (error) {
-      // Created by someone else since the listing: theirs stays.
-      if (!isVolumeError(error, 'EPRECONDITION')) throw error
+    return !existing.objects.has(context.keys.markerKey(path, op)!)
+  })
+  const growth = tree.files.reduce((sum, file) => sum + Math.max(0, file.stats.size - (existing.objects.get(context.keys.fileKey(remotePath(file.relative), op))?.size ?? 0)), 0)
+  const newFiles = tree.files.filter((file) => !existing.objects.has(context.keys.fileKey(remotePath(file.relative), op))).length
+  const prepaid = context.quota ? await PrepaidQuota.open(context.quota, op, root, growth, newFiles + newDirectories.length) : undefined
+  const charged: VolumeContext = prepaid ? { ...context, quota: prepaid } : context
+  try {
+    for (const level of byDepth(newDirectories)) {
+      await forEachConcurrent(level, options.concurrency ?? 16, (directory) => createMarker(charged, remotePath(directory.relative), directory.stats.mode & 0o7777, op, options.signal), options.signal)
     }
+    const bytesTotal = tree.files.reduce((sum, file) => sum + file.stats.size, 0)
+    const progress = new ProgressCounter(tree.files.length, bytesTotal, options.onProgress)
+    await forEachConcurrent(tree.files, options.concurrency ?? 16, async (file) => {
+      const path = remotePath(file.relative)
+      const key = context.keys.fileKey(path, op)
+      if (existing.directories.has(context.keys.childPrefix(path))) throw new VolumeError('EISDIR', { op, path })
+      const source = join(localDir, file.relative)
+      const data = file.stats.size <= SMALL_FILE_BYTES ? await readFile(source) : createReadStream(source)
+      await writeFile(charged, path, data, { mode: file.stats.mode & 0o7777, mtime: file.stats.mtime, signal: options.signal }, { parentsKnown: true, existing: existing.objects.get(key) ?? null })
+      progress.fileDone(path, file.stats.size)
+    }, options.signal)
+    return { files: tree.files.length, directories: tree.directories.length, bytes: progress.bytesDone, skipped: tree.skipped }
+  } finally {
+    await prepaid?.settle()
   }
+}
 
-  const bytesTotal = tree.files.reduce((sum, file) => sum + file.stats.size, 0)
-  const progress = new ProgressCounter(tree.files.length, bytesTotal, options.onProgress)
-  await forEachConcurrent(tree.files, options.concurrency ?? 16, async (file) => {
-    const path = remotePath(file.relative)
-    const key = context.keys.fileKey(path, op)
-    if (existing.directories.has(context.keys.childPrefix(path))) throw new VolumeError('EISDIR', { op, path })
-    const source = join(localDir, file.relative)
-    const data = file.stats.size <= SMALL_FILE_BYTES ? await readFile(source) : createReadStream(source)
-    await writeFile(context, path, data, { mode: file.stats.mode & 0o7777, mtime: file.stats.mtime, signal: options.signal }, { parentsKnown: true, existing: existing.objects.get(key) ?? null })
-    progress.fileDone(path, file.stats.size)
-  }, options.signal)
+/** Writes one directory marker; one created by someone else since the listing stays theirs. */
+async function createMarker(context: VolumeContext, path: string, mode: number, op: string, signal: AbortSignal | undefined): Promise<void> {
+  const key = context.keys.markerKey(path, op)!
+  try {
+    await chargeWrite(context, op, path, 0, 1, () => context.blobs.put(key, new Uint8Array(), {
+      metadata: markerMetadata(context, { mode }),
+      contentType: 'application/x-directory',
+      signal,
+      ...(context.blobs.capabilities.conditionalCreate ? { ifNoneMatch: '*' as const } : {}),
+    }))
+  } catch (error) {
+    if (!isVolumeError(error, 'EPRECONDITION')) throw error
+  }
+}
 
-  return { files: tree.files.length, directories: tree.directories.length, bytes: progress.bytesDone, skipped: tree.skipped }
+/** Directories grouped by depth, parents' level first, so each level can be created in parallel. */
+function byDepth(directories: readonly LocalEntry[]): LocalEntry[][] {
+  const levels: LocalEntry[][] = []
+  for (const directory of directories) (levels[directory.relative.split('/').length - 1] ??= []).push(directory)
+  return levels.filter(Boolean)
 }
 
 /** What is already under the destination (metadata only): objects by key, and every directory prefix they imply. */

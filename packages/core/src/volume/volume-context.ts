@@ -1,7 +1,7 @@
 import type { BlobStore } from '../blob/blob-store.js'
 import type { AttributeDefaults } from '../metadata/codec.js'
 import type { KeySpace } from '../paths/key-space.js'
-import type { VolumeQuota } from '../quota/quota-guard.js'
+import type { QuotaCharger } from '../quota/quota-charger.js'
 
 /**
  * Called before every mutation of a volume with the operation and path. Throws to
@@ -21,7 +21,7 @@ export interface VolumeContext {
   readonly concurrency: number
   readonly guard?: MutationGuard | undefined
   /** Size and inode limits, charged by every write path; absent for volumes without a quota. */
-  readonly quota?: VolumeQuota | undefined
+  readonly quota?: QuotaCharger | undefined
 }
 
 /** Runs the context's guard, if any. */
