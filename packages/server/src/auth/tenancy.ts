@@ -1,0 +1,103 @@
+import { VolumeError, isVolumeError, type Volume, type VolumeInfo, type VolumeStore } from '@volumes/core'
+import { badRequest } from '../errors.js'
+import type { Principal } from './principal.js'
+
+/** The reserved label recording the team that owns a volume; clients never see or set it. */
+export const TEAM_LABEL = 'volumes.team'
+
+/** Options of {@link Tenancy}. */
+export interface TenancyOptions {
+  /**
+   * The team that owns volumes without a team label (created by the CLI or the library
+   * directly). Default: none, such volumes are invisible to every key.
+   */
+  readonly unownedTeam?: string | undefined
+}
+
+/** A volume as the API shows it: the core record without the reserved label. */
+export interface PublicVolumeInfo {
+  readonly volumeId: string
+  readonly name: string
+  readonly sizeGb: number
+  readonly region: string
+  readonly createdAt: string
+  readonly labels: Readonly<Record<string, string>>
+}
+
+/** 404 `VolumeNotFound`, worded as core words it: what a volume of another team looks like. */
+export const notFound = (idOrName: string, op: string): VolumeError =>
+  new VolumeError('ENOENT', { op, path: idOrName, reason: 'VolumeNotFound', detail: `Volume "${idOrName}" not found` })
+
+/**
+ * Team ownership of volumes. Every volume belongs to the team in its `volumes.team`
+ * label; a principal reaches only its team's volumes (a volume token only its one
+ * volume), and any other volume answers exactly as a missing one does: 404
+ * `VolumeNotFound`, by id and by name alike, and lists leave it out.
+ *
+ * Names are unique per store, not per team: creating a name another team holds is 409,
+ * which tells the caller that the name is taken (nothing else about the volume).
+ */
+export class Tenancy {
+  readonly #store: VolumeStore
+  readonly #unownedTeam: string | undefined
+
+  constructor(store: VolumeStore, options: TenancyOptions = {}) {
+    this.#store = store
+    this.#unownedTeam = options.unownedTeam
+  }
+
+  /** The team owning a volume, or undefined. */
+  ownerOf(info: VolumeInfo): string | undefined {
+    return info.labels[TEAM_LABEL] ?? this.#unownedTeam
+  }
+
+  /** Whether `principal` may reach the volume. */
+  reaches(principal: Principal, info: VolumeInfo): boolean {
+    if (this.ownerOf(info) !== principal.team) return false
+    return principal.kind === 'key' || principal.volumeId === info.volumeId
+  }
+
+  /** Opens a volume the principal may reach, by id or name; 404 for any other. */
+  async open(principal: Principal, idOrName: string, op: string): Promise<Volume> {
+    let volume: Volume
+    try {
+      volume = await this.#store.connect(idOrName)
+    } catch (error) {
+      if (isVolumeError(error, 'ENOENT')) throw notFound(idOrName, op)
+      throw error
+    }
+    if (!this.reaches(principal, volume.info)) throw notFound(idOrName, op)
+    return volume
+  }
+
+  /** The team's volumes, sorted by name. */
+  async list(team: string, signal?: AbortSignal): Promise<VolumeInfo[]> {
+    return (await this.#store.list(signal ? { signal } : {})).filter((info) => this.ownerOf(info) === team)
+  }
+
+  /** Labels for a new volume of `team`: the client's own, checked not to touch the reserved label, plus the team's. */
+  labelsForCreate(team: string, labels: unknown, op: string): Record<string, string> {
+    if (labels !== undefined && (typeof labels !== 'object' || labels === null || Array.isArray(labels))) {
+      throw badRequest(op, 'InvalidLabels', 'labels must be an object of strings')
+    }
+    if (labels !== undefined && Object.hasOwn(labels, TEAM_LABEL)) throw badRequest(op, 'ReservedLabel', `the label '${TEAM_LABEL}' is reserved`)
+    return { ...(labels as Record<string, string> | undefined), [TEAM_LABEL]: team }
+  }
+
+  /** The lease-manager holder id of a team's holder: teams cannot see or take each other's holders. */
+  holderKey(team: string, holderId: string): string {
+    return `${encodeURIComponent(team)}:${holderId}`
+  }
+
+  /** The holder id a team gave, from a lease-manager holder id (as is when it is not the team's). */
+  holderOf(team: string, holderKey: string): string {
+    const prefix = `${encodeURIComponent(team)}:`
+    return holderKey.startsWith(prefix) ? holderKey.slice(prefix.length) : holderKey
+  }
+}
+
+/** A volume record as JSON for the API, without the reserved label. */
+export function publicInfo(info: VolumeInfo): PublicVolumeInfo {
+  const { [TEAM_LABEL]: _team, ...labels } = info.labels
+  return { volumeId: info.volumeId, name: info.name, sizeGb: info.sizeGb, region: info.region, createdAt: info.createdAt.toISOString(), labels }
+}

@@ -1,0 +1,162 @@
+import { Readable } from 'node:stream'
+import type { EntryInfo, Volume, WriteData } from '@volumes/core'
+import { badRequest, HttpError } from './errors.js'
+
+/** Size limits of request bodies. */
+export interface BodyLimits {
+  /** Largest file body accepted by a write: past it, 413 `EFBIG` and nothing is written. */
+  readonly maxFileBytes: number
+  /** Largest JSON body. */
+  readonly maxJsonBytes: number
+  /**
+   * File bodies that declare a `Content-Length` up to this many bytes are read into memory
+   * first, so that the store sees their length (one PUT instead of a multipart upload on S3);
+   * longer or chunked ones are streamed.
+   */
+  readonly bufferBelowBytes: number
+}
+
+/** A file body on its way to `writeFile`. */
+export interface LimitedBody {
+  readonly data: WriteData
+  /** Bytes received so far. */
+  received(): number
+  /** True once the body went past the limit (the write must then be reported as 413). */
+  exceeded(): boolean
+}
+
+/** 413 `EFBIG` for a body over `limit` bytes. */
+export function tooLarge(limit: number, op: string, path?: string): HttpError {
+  return new HttpError('EFBIG', `request body larger than the limit of ${limit} bytes; nothing was written`, { op, path, reason: 'BodyTooLarge' })
+}
+
+function declaredLength(request: Request, op: string): number | undefined {
+  const header = request.headers.get('content-length')
+  if (header === null) return undefined
+  if (!/^\d{1,16}$/.test(header.trim())) throw badRequest(op, 'InvalidContentLength', 'invalid Content-Length')
+  return Number(header.trim())
+}
+
+/**
+ * The body of a file write, never past `limits.maxFileBytes`: a declared length over the
+ * limit is refused before anything is read; a small declared body is read whole; anything
+ * else streams through a counter that fails the stream the moment the limit is passed, so the
+ * store's atomic write never commits. Bytes past the limit are never read.
+ */
+export async function fileBody(request: Request, limits: BodyLimits, op: string, path: string): Promise<LimitedBody> {
+  const length = declaredLength(request, op)
+  if (length !== undefined && length > limits.maxFileBytes) throw tooLarge(limits.maxFileBytes, op, path)
+  if (request.body === null || length === 0) return { data: new Uint8Array(), received: () => 0, exceeded: () => false }
+  if (length !== undefined && length <= limits.bufferBelowBytes) {
+    const bytes = new Uint8Array(await request.arrayBuffer())
+    return { data: bytes, received: () => bytes.byteLength, exceeded: () => false }
+  }
+  let received = 0
+  let exceeded = false
+  const reader = request.body.getReader()
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) return
+        received += value.byteLength
+        if (received > limits.maxFileBytes) {
+          exceeded = true
+          throw tooLarge(limits.maxFileBytes, op, path)
+        }
+        yield value
+      }
+    } finally {
+      if (!exceeded) reader.releaseLock()
+      else await reader.cancel().catch(() => undefined)
+    }
+  }
+  return { data: counted(), received: () => received, exceeded: () => exceeded }
+}
+
+/**
+ * Reads a JSON object body of at most `limit` bytes. An empty body is `{}`; invalid
+ * JSON, or JSON that is not an object, is 400; a longer body is 413.
+ */
+export async function jsonBody(request: Request, limit: number, op: string): Promise<Record<string, unknown>> {
+  const length = declaredLength(request, op)
+  if (length !== undefined && length > limit) throw tooLarge(limit, op)
+  if (request.body === null) return {}
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined)
+      throw tooLarge(limit, op)
+    }
+    chunks.push(value)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim() === '') return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw badRequest(op, 'InvalidJson', 'the request body is not valid JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest(op, 'InvalidJson', 'the request body must be a JSON object')
+  return value as Record<string, unknown>
+}
+
+/** An inclusive byte range of a file. */
+export interface InclusiveRange {
+  readonly start: number
+  readonly end: number
+}
+
+/**
+ * Parses a `Range` header against a file of `size` bytes: `bytes=a-b`, `bytes=a-`, `bytes=-n`.
+ * Returns undefined to serve the whole file (no header, another unit, several ranges, bad
+ * syntax: RFC 9110 lets a server ignore those); throws 416 when the range starts past the end.
+ */
+export function parseRange(header: string | null, size: number, op: string, path: string): InclusiveRange | undefined {
+  if (header === null) return undefined
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
+  if (!match || (match[1] === '' && match[2] === '')) return undefined
+  const unsatisfiable = (): HttpError =>
+    new HttpError('ERANGE', `range not satisfiable: '${header}' of a ${size}-byte file`, { op, path, reason: 'RangeNotSatisfiable', headers: { 'content-range': `bytes */${size}` } })
+  if (match[1] === '') {
+    const suffix = Number(match[2])
+    if (suffix === 0 || size === 0) throw unsatisfiable()
+    return { start: Math.max(0, size - suffix), end: size - 1 }
+  }
+  const start = Number(match[1])
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1)
+  if (match[2] !== '' && Number(match[2]) < start) return undefined
+  if (start >= size) throw unsatisfiable()
+  return { start, end }
+}
+
+/**
+ * A file as a streamed response: 200 with the whole file, or 206 with the requested range,
+ * with `Content-Length`, `Last-Modified` and the POSIX attributes in `X-Volume-*` headers.
+ * A HEAD request opens nothing.
+ */
+export async function fileResponse(volume: Volume, info: EntryInfo, request: Request, op: string): Promise<{ response: Response; bytes: number }> {
+  const range = parseRange(request.headers.get('range'), info.size, op, info.path)
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    'accept-ranges': 'bytes',
+    'last-modified': info.mtime.toUTCString(),
+    'x-volume-mode': info.mode.toString(8).padStart(4, '0'),
+    'x-volume-uid': String(info.uid),
+    'x-volume-gid': String(info.gid),
+  }
+  const length = range ? range.end - range.start + 1 : info.size
+  headers['content-length'] = String(length)
+  if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${info.size}`
+  const status = range ? 206 : 200
+  if (request.method === 'HEAD' || length === 0) return { response: new Response(null, { status, headers }), bytes: 0 }
+  const stream = await volume.createReadStream(info.path, range ? { range: { start: range.start, end: range.end + 1 }, signal: request.signal } : { signal: request.signal })
+  const body = Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>
+  return { response: new Response(body, { status, headers }), bytes: length }
+}
