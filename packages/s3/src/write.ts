@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { throwIfAborted, VolumeError, type BlobBody, type BlobHead, type BlobPutOptions } from '@volumes/core'
-import { objectKey, type S3Context } from './context.js'
+import { objectKey, sendOptions, type S3Context } from './context.js'
 import { mapS3Error } from './errors.js'
 import { formatVersion, newRevision, parseVersion, versionMatches, withRevision } from './object-head.js'
 import { headObject } from './read.js'
@@ -120,7 +120,7 @@ export async function put(context: S3Context, key: string, body: BlobBody, optio
   try {
     if (body instanceof Uint8Array && body.byteLength <= context.tuning.singlePutMaxBytes) {
       state.bytes = body.byteLength
-      const output = await context.client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: body.byteLength }), { abortSignal: controller.signal })
+      const output = await context.client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: body.byteLength }), sendOptions(signal))
       etag = output.ETag
     } else if (body instanceof Uint8Array) {
       state.bytes = body.byteLength
