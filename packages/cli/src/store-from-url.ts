@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { MemoryBlobStore, VolumeError, type BlobStore } from '@volumes/core'
+import { MemoryBlobStore, VolumeError, withRetry, type BlobStore } from '@volumes/core'
 import { UsageError } from './errors.js'
 
 /** Opens the BlobStore a store URL names. */
@@ -25,6 +25,74 @@ const schemes = new Map<string, StoreScheme>([
   ['r2', { packageName: '@volumes/s3', example: 'r2://account/bucket' }],
   ['gs', { packageName: '@volumes/gcs', example: 'gs://bucket/prefix' }],
 ])
+
+/** A key prefix from a URL path: `/a/b` → `a/b/`, nothing → `''`. */
+function prefixOf(path: string): string {
+  const trimmed = decodeURIComponent(path).replace(/^\/+|\/+$/g, '')
+  return trimmed === '' ? '' : `${trimmed}/`
+}
+
+/** A query parameter of a store URL, else the first environment variable set. */
+function setting(url: URL, name: string, ...envNames: string[]): string | undefined {
+  const given = url.searchParams.get(name)
+  if (given) return given
+  for (const envName of envNames) if (process.env[envName]) return process.env[envName]
+  return undefined
+}
+
+/**
+ * `s3://bucket/prefix`: credentials from the AWS SDK's default chain (`AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY`, profiles...); endpoint from `?endpoint=` (what `--s3-endpoint`
+ * sets), `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`; region from `?region=`, `AWS_REGION`
+ * or `AWS_DEFAULT_REGION` (default `us-east-1`). Temporary errors are retried.
+ */
+async function openS3(url: URL): Promise<BlobStore> {
+  const { S3BlobStore } = await import('@volumes/s3')
+  if (!url.hostname) throw new UsageError(`an s3 store URL names a bucket: s3://bucket/prefix (got '${url.href}')`)
+  const endpoint = setting(url, 'endpoint', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL')
+  const region = setting(url, 'region', 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? 'us-east-1'
+  const store = await S3BlobStore.open({ bucket: url.hostname, prefix: prefixOf(url.pathname), region, ...(endpoint ? { endpoint } : {}) })
+  return withRetry(store)
+}
+
+/**
+ * `r2://<account>/<bucket>[/prefix]`: Cloudflare R2, credentials as for S3 (an R2 API token's
+ * access key id and secret in `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`); `?endpoint=`
+ * overrides the account's endpoint, `?jurisdiction=eu` picks a jurisdiction.
+ */
+async function openR2(url: URL): Promise<BlobStore> {
+  const { R2BlobStore } = await import('@volumes/s3')
+  const [bucket = '', ...rest] = url.pathname.replace(/^\/+/, '').split('/')
+  if (!url.hostname || !bucket) throw new UsageError(`an r2 store URL names an account and a bucket: r2://account/bucket/prefix (got '${url.href}')`)
+  const endpoint = setting(url, 'endpoint')
+  const jurisdiction = setting(url, 'jurisdiction')
+  const store = await R2BlobStore.open({
+    accountId: url.hostname,
+    bucket,
+    prefix: prefixOf(rest.join('/')),
+    ...(endpoint ? { endpoint } : {}),
+    ...(jurisdiction ? { jurisdiction } : {}),
+  })
+  return withRetry(store)
+}
+
+/**
+ * `gs://bucket/prefix`: credentials from Google's application default credentials; an
+ * emulator's endpoint from `?endpoint=` (what `--gcs-endpoint` sets) or
+ * `STORAGE_EMULATOR_HOST`; the project from `?project=` or `GOOGLE_CLOUD_PROJECT`.
+ */
+async function openGcs(url: URL): Promise<BlobStore> {
+  const { GcsBlobStore } = await import('@volumes/gcs')
+  if (!url.hostname) throw new UsageError(`a gs store URL names a bucket: gs://bucket/prefix (got '${url.href}')`)
+  const apiEndpoint = setting(url, 'endpoint', 'STORAGE_EMULATOR_HOST')
+  const projectId = setting(url, 'project', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT') ?? (apiEndpoint ? 'volumes' : undefined)
+  const store = new GcsBlobStore({ bucket: url.hostname, prefix: prefixOf(url.pathname), ...(apiEndpoint ? { apiEndpoint } : {}), ...(projectId ? { projectId } : {}) })
+  return withRetry(store)
+}
+
+registerStoreScheme('s3', { packageName: '@volumes/s3', example: 's3://bucket/prefix', open: openS3 })
+registerStoreScheme('r2', { packageName: '@volumes/s3', example: 'r2://account/bucket', open: openR2 })
+registerStoreScheme('gs', { packageName: '@volumes/gcs', example: 'gs://bucket/prefix', open: openGcs })
 
 /**
  * Adds or replaces a URL scheme: how an adapter package plugs into the CLI.

@@ -72,12 +72,17 @@ describe('store selection', () => {
     expect(JSON.parse((await box.run(['list', '--json'], { env: { VOLUMES_STORE: url } })).stdout)).toHaveLength(1)
   })
 
-  it('s3://, r2:// and gs:// name the adapter package to install (ENOTSUP, exit 1)', async () => {
-    const s3 = await box.run(['list', '--store', 's3://bucket/prefix'])
-    expect(s3.status).toBe(1)
-    expect(s3.stderr).toMatch(/^volumes: ENOTSUP: s3:\/\/ stores need the @volumes\/s3 adapter, .*, store 's3:\/\/bucket\/prefix'\n$/)
-    expect((await box.run(['list'], { env: { VOLUMES_STORE: 'r2://acct/bucket' } })).stderr).toContain('@volumes/s3')
-    expect((await box.run(['list', '--store', 'gs://bucket'])).stderr).toContain('@volumes/gcs')
+  it('a scheme whose adapter is not wired in names the package to install (ENOTSUP, exit 1)', async () => {
+    const { registerStoreScheme } = await import('../src/index.js')
+    registerStoreScheme('x-test', { packageName: '@volumes/x-test', example: 'x-test://bucket' })
+    const result = await box.run(['list', '--store', 'x-test://bucket/prefix'])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/^volumes: ENOTSUP: x-test:\/\/ stores need the @volumes\/x-test adapter, .*, store 'x-test:\/\/bucket\/prefix'\n$/)
+  })
+
+  it('s3://, r2:// and gs:// are wired in: a URL without its bucket is a usage error', async () => {
+    expect((await box.run(['list'], { env: { VOLUMES_STORE: 'r2://acct' } }))).toMatchObject({ status: 2, stderr: expect.stringContaining('r2://account/bucket/prefix') })
+    expect((await box.run(['list', '--store', 's3:///prefix']))).toMatchObject({ status: 2, stderr: expect.stringContaining('s3://bucket/prefix') })
   })
 
   it('an unknown scheme is a usage error', async () => {

@@ -36,7 +36,8 @@ export interface AuthOptions {
 export interface VolumesHandlerOptions {
   readonly store: VolumeStore
   readonly auth: AuthOptions
-  readonly limits?: Partial<ServerLimits> | undefined
+  /** Overrides of {@link defaultLimits}; undefined members keep the default. */
+  readonly limits?: { readonly [K in keyof ServerLimits]?: ServerLimits[K] | undefined } | undefined
   /** Where request lines go: a pino logger (default: pino to stdout) or `false` for none. */
   readonly logger?: RequestLogger | false | undefined
   /** Metrics options, or a {@link ServerMetrics} to share; `public: true` serves `/metrics` without credentials. */
@@ -109,7 +110,13 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
     const record = { method: c.req.method, route: c.get('route'), op: c.get('op'), status: c.res.status, seconds, bytesIn: c.get('bytesIn'), bytesOut: c.get('bytesOut'), errorCode }
     metrics.record(record)
     logRequest(logger, {
-      ...record,
+      method: record.method,
+      route: record.route,
+      op: record.op,
+      status: record.status,
+      bytesIn: record.bytesIn,
+      bytesOut: record.bytesOut,
+      errorCode,
       ms: Math.round(seconds * 1e4) / 10,
       path: rawPathname(c.req.url).slice(0, 1024),
       team: c.get('principal')?.team,
@@ -183,6 +190,6 @@ function methodNotAllowed(app: VolumesApp): void {
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino'
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 
 /** What the request log needs: pino's `Logger`, or anything with the same three methods. */
 export interface RequestLogger {
@@ -28,11 +28,12 @@ export interface RequestLogLine {
 }
 
 /**
- * The default logger: pino, JSON lines on stdout, level from `LOG_LEVEL` (default `info`).
- * Credentials never reach the log: the Authorization header is not logged.
+ * The default logger: pino, JSON lines on stdout (or `destination`), level from `LOG_LEVEL`
+ * (default `info`). Credentials never reach the log: the Authorization header is not logged.
  */
-export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({ name: 'volumes-server', level: process.env.LOG_LEVEL ?? 'info', ...options })
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const merged = { name: 'volumes-server', level: process.env.LOG_LEVEL ?? 'info', ...options }
+  return destination === undefined ? pino(merged) : pino(merged, destination)
 }
 
 /** Writes the one line of a finished request: info below 500, error (with the stack) at 500 and up. */

@@ -11,6 +11,7 @@ import { ls } from './ls.js'
 import { mkdir } from './mkdir.js'
 import { mv } from './mv.js'
 import { rm } from './rm.js'
+import { serve } from './serve.js'
 import { stat } from './stat.js'
 
 /**
@@ -31,4 +32,5 @@ export const commands: readonly Command[] = [
   mv,
   chmod,
   chown,
+  serve,
 ]
