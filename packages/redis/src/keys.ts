@@ -1,4 +1,5 @@
 import { VolumeError } from '@volumes/core'
+import type { TokenFloor } from './token-floor.js'
 
 /** Default prefix of every key the lease manager writes. */
 export const DEFAULT_KEY_PREFIX = 'volumes:lease'
@@ -6,17 +7,19 @@ export const DEFAULT_KEY_PREFIX = 'volumes:lease'
 /**
  * Names of the Redis keys of the lease manager.
  *
- * A volume's keys share the hash tag `{<prefix>:<volumeId>}`, so they live in one Redis
- * Cluster slot and one Lua script may touch them all:
- * - `{<prefix>:<volumeId>}:holders`: hash, holder id → `<token>|<mode>|<expiresAt>|<horizon>`
- *   (ms, Redis time); no TTL: entries expire by their own time, the key goes with its last entry.
- * - `{<prefix>:<volumeId>}:seq`: hash, `n` = last fencing token issued, `c` = ceiling reserved in the
- *   token floor (see {@link TokenFloor}); no TTL, it must outlive the leases (about 60 bytes per volume
- *   ever leased; remove it with the volume).
+ * A volume is one hash, `{<prefix>:<volumeId>}` (the whole name is the hash tag, so in a Cluster
+ * the volume lives in one slot and one Lua script may read and change all of it):
+ * - one field per holder: holder id → `<token>|<mode>|<expiresAt>|<horizon>` (ms, Redis time);
+ *   an entry expires by its own time (judged by the scripts), not by a key TTL;
+ * - two reserved fields whose names start with a NUL byte (holder ids may not contain one):
+ *   `\0n`, the last fencing token issued, and `\0c`, the ceiling reserved in the token floor
+ *   (see {@link TokenFloor}).
+ * The hash has no TTL: it must outlive the leases so that tokens keep growing (some 60 bytes per
+ * volume ever leased; remove it with the volume).
  *
- * A holder's index, `<prefix>:holder:{<holderId>}` (hash, volume id → horizon), is
- * hash-tagged by holder, so in a Cluster it lives elsewhere than the volume: it is a hint that
- * `listByHolder` verifies against the volumes' hashes.
+ * A holder's index, `<prefix>:holder:{<holderId>}` (hash, volume id → horizon), is hash-tagged by
+ * holder, so in a Cluster it lives elsewhere than the volume: it is a hint that `listByHolder`
+ * verifies against the volumes. It expires some minutes after the holder's last lease.
  */
 export class LeaseKeys {
   readonly prefix: string
@@ -28,25 +31,20 @@ export class LeaseKeys {
     this.prefix = prefix
   }
 
-  /** Hash of the volume's live holders. */
-  holders(volumeId: string): string {
-    return `{${this.prefix}:${volumeId}}:holders`
+  /** The volume's hash: its holders and its fencing-token counter. */
+  volume(volumeId: string): string {
+    return `{${this.prefix}:${volumeId}}`
   }
 
-  /** Hash of the volume's fencing-token counter and reserved ceiling. */
-  sequence(volumeId: string): string {
-    return `{${this.prefix}:${volumeId}}:seq`
-  }
-
-  /** Sorted set of the volumes a holder holds (a hint, verified on read). */
+  /** Hash of the volumes a holder holds (a hint, verified on read). */
   holderIndex(holderId: string): string {
     return `${this.prefix}:holder:{${holderId}}`
   }
 }
 
-/** Rejects empty or oversized volume and holder ids with EINVAL. */
+/** Rejects empty, oversized or NUL-containing volume and holder ids with EINVAL. */
 export function checkId(kind: 'volume' | 'holder', id: string, op: string): void {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 1024) {
-    throw new VolumeError('EINVAL', { op, path: String(id), reason: kind === 'volume' ? 'InvalidVolumeId' : 'InvalidHolderId', detail: `${kind} id must be a string of 1 to 1024 characters` })
+  if (typeof id !== 'string' || id.length === 0 || id.length > 1024 || id.includes('\0')) {
+    throw new VolumeError('EINVAL', { op, path: String(id), reason: kind === 'volume' ? 'InvalidVolumeId' : 'InvalidHolderId', detail: `${kind} id must be a string of 1 to 1024 characters without NUL` })
   }
 }

@@ -120,7 +120,7 @@ export class RedisLeaseManager implements LeaseManager {
     const ttlMs = validateTtl(options.ttlMs)
     if (this.#closed) throw closedError()
     if (!this.#checked) await this.ready()
-    const keys = [this.#keys.holders(volumeId), this.#keys.sequence(volumeId)]
+    const keys = [this.#keys.volume(volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
     let floorSeen = ''
     let ceiling = ''
@@ -191,7 +191,7 @@ export class RedisLeaseManager implements LeaseManager {
   }
 
   async #renew(lease: LeaseInfo, ttlMs: number): Promise<boolean> {
-    const keys = [this.#keys.holders(lease.volumeId)]
+    const keys = [this.#keys.volume(lease.volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(lease.holderId))
     try {
       const [expires, horizon] = await this.#scripts.renew(keys, [lease.volumeId, lease.holderId, String(lease.token), ttlMs])
@@ -216,7 +216,7 @@ export class RedisLeaseManager implements LeaseManager {
 
   /** Removes a holder's entry (only with that token unless `token` is ''): 0 = nothing removed; 1 = removed (by forceRelease: a live lease), 2 = forceRelease removed an expired entry. */
   async #release(volumeId: string, holderId: string, token: string, op: string): Promise<number> {
-    const keys = [this.#keys.holders(volumeId)]
+    const keys = [this.#keys.volume(volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
     try {
       const removed = await this.#scripts.release(keys, [volumeId, holderId, token])
@@ -232,7 +232,7 @@ export class RedisLeaseManager implements LeaseManager {
     try {
       await this.#scripts.index([this.#keys.holderIndex(holderId)], ['add', volumeId, horizon])
     } catch (error) {
-      await this.#scripts.release([this.#keys.holders(volumeId)], [volumeId, holderId, String(token)]).catch(() => undefined)
+      await this.#scripts.release([this.#keys.volume(volumeId)], [volumeId, holderId, String(token)]).catch(() => undefined)
       throw toVolumeError(error, 'acquire', volumeId)
     }
   }
@@ -240,7 +240,7 @@ export class RedisLeaseManager implements LeaseManager {
   async #inspect(volumeId: string, holderId: string): Promise<LeaseInfo[]> {
     checkId('volume', volumeId, 'inspect')
     if (!this.#checked) await this.ready()
-    const flat = await this.#scripts.inspect([this.#keys.holders(volumeId)], [holderId]).catch((error: unknown) => {
+    const flat = await this.#scripts.inspect([this.#keys.volume(volumeId)], [holderId]).catch((error: unknown) => {
       throw toVolumeError(error, 'inspect', volumeId)
     })
     const infos: LeaseInfo[] = []

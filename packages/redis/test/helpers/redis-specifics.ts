@@ -14,28 +14,36 @@ export function runRedisSpecifics(name: string, connect: () => Redis | Cluster):
       return { client, keys: new LeaseKeys(keyPrefix), manager: new RedisLeaseManager({ redis: client, keyPrefix }) }
     }
 
-    it('keeps the keys of one volume in one hash slot', async () => {
-      const { client, keys, manager } = setup('slots')
+    it('keeps a volume in one hash: holder entries and the token counter', async () => {
+      const { client, keys, manager } = setup('layout')
       const lease = await manager.acquire('vol-a', 'h', { ttlMs: 10_000, autoRenew: false })
-      const slots = await Promise.all([keys.holders('vol-a'), keys.sequence('vol-a')].map((key) => client.cluster('KEYSLOT', key).catch(() => undefined)))
-      if (slots[0] !== undefined) expect(slots[0]).toBe(slots[1])
-      const entry = await client.hget(keys.holders('vol-a'), 'h')
-      expect(entry).toMatch(new RegExp(`^${lease.token}\\|exclusive\\|\\d+\\|\\d+$`))
-      // The entry expires by its own time; the holder index outlives the lease by some minutes, no more.
-      expect(await client.pttl(keys.holders('vol-a'))).toBe(-1)
+      const volume = keys.volume('vol-a')
+      expect(volume).toMatch(/^\{[^{}]+\}$/)
+      expect(await client.hget(volume, 'h')).toMatch(new RegExp(`^${lease.token}\\|exclusive\\|\\d+\\|\\d+$`))
+      expect(Number(await client.hget(volume, '\0n'))).toBe(lease.token)
+      // Entries expire by their own time; the hash has no TTL (the counter must outlive the leases).
+      expect(await client.pttl(volume)).toBe(-1)
+      // The holder index outlives the lease by some minutes, no more.
       const ttl = await client.pttl(keys.holderIndex('h'))
       expect(ttl).toBeGreaterThan(10_000)
       expect(ttl).toBeLessThan(20 * 60_000)
       await lease.release()
-      expect(await client.exists(keys.holders('vol-a'))).toBe(0)
-      expect(await client.exists(keys.holderIndex('h'))).toBe(0)
+      expect(await client.hkeys(volume)).toEqual(['\0n'])
+      expect(await client.hkeys(keys.holderIndex('h'))).toEqual(['\0'])
+      expect(await manager.listAttachments('vol-a')).toEqual([])
+      await manager.close()
+    })
+
+    it('rejects holder ids with a NUL byte (reserved field names)', async () => {
+      const { manager } = setup('nul')
+      await expect(manager.acquire('vol-n', '\0n', { autoRenew: false })).rejects.toMatchObject({ code: 'EINVAL' })
       await manager.close()
     })
 
     it('a renewal near the horizon pushes the TTL of the holder index', async () => {
       const { client, keys, manager } = setup('horizon')
       const lease = await manager.acquire('vol-h', 'holder-h', { ttlMs: 10_000, autoRenew: false })
-      const holders = keys.holders('vol-h')
+      const holders = keys.volume('vol-h')
       const index = keys.holderIndex('holder-h')
       // Pretend the horizon is close: entry horizon = its expiry, index TTL short.
       const [token, mode, expires] = (await client.hget(holders, 'holder-h'))!.split('|')
@@ -59,14 +67,14 @@ export function runRedisSpecifics(name: string, connect: () => Redis | Cluster):
       const { client, keys, manager } = setup('prune')
       const kept = await manager.acquire('vol-kept', 'holder-p', { ttlMs: 10_000, autoRenew: false })
       const gone = await manager.acquire('vol-gone', 'holder-p', { ttlMs: 10_000, autoRenew: false })
-      await client.hdel(keys.holders('vol-gone'), 'holder-p')
+      await client.hdel(keys.volume('vol-gone'), 'holder-p')
       expect((await manager.listByHolder('holder-p')).map((info) => info.volumeId)).toEqual(['vol-kept'])
       await client.hset(keys.holderIndex('holder-p'), 'vol-gone', '1')
       await manager.listByHolder('holder-p')
       expect(await client.hexists(keys.holderIndex('holder-p'), 'vol-gone')).toBe(0)
       await kept.release()
       await gone.release()
-      expect(await client.exists(keys.holderIndex('holder-p'))).toBe(0)
+      expect(await client.hkeys(keys.holderIndex('holder-p'))).toEqual(['\0'])
       await manager.close()
     })
   })
