@@ -1,4 +1,4 @@
-import { VolumeError, isVolumeError, type Volume, type VolumeInfo, type VolumeStore } from '@volumes/core'
+import { VOLUME_ID_PATTERN, VolumeError, isVolumeError, type Volume, type VolumeInfo, type VolumeStore } from '@volumes/core'
 import { badRequest } from '../errors.js'
 import type { Principal } from './principal.js'
 
@@ -73,6 +73,17 @@ export class Tenancy {
   /** The team's volumes, sorted by name. */
   async list(team: string, signal?: AbortSignal): Promise<VolumeInfo[]> {
     return (await this.#store.list(signal ? { signal } : {})).filter((info) => this.ownerOf(info) === team)
+  }
+
+  /**
+   * Checks a new volume's name for what tenancy adds to core's rules: a name shaped like a
+   * volume id (`vol-` and 20 letters) is refused (400), since lookups try ids first and such
+   * a name could collide with another team's volume id.
+   */
+  checkNewName(name: unknown, op: string): string {
+    if (typeof name !== 'string') throw badRequest(op, 'InvalidBody', `'name' must be a string`)
+    if (VOLUME_ID_PATTERN.test(name)) throw badRequest(op, 'InvalidVolumeName', 'a volume name cannot have the shape of a volume id', name)
+    return name
   }
 
   /** Labels for a new volume of `team`: the client's own, checked not to touch the reserved label, plus the team's. */

@@ -99,7 +99,7 @@ export function attachmentRoutes(app: VolumesApp, deps: ServerDeps): void {
       if (!isVolumeError(error, 'ENOENT')) throw error
     }
     try {
-      return await store.create(name, { sizeGb, region, labels: tenancy.labelsForCreate(team, undefined, 'attach') })
+      return await store.create(tenancy.checkNewName(name, 'attach'), { sizeGb, region, labels: tenancy.labelsForCreate(team, undefined, 'attach') })
     } catch (error) {
       // Created meanwhile by the same team (a concurrent attach): use it; by another team: 409.
       if (isVolumeError(error, 'EEXIST')) return tenancy.open(principal, name, 'attach').catch(() => Promise.reject(error))

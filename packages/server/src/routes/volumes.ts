@@ -2,7 +2,6 @@ import type { LeaseInfo } from '@volumes/core'
 import { requireApiKey } from '../auth/principal.js'
 import { notFound, publicInfo, type Tenancy } from '../auth/tenancy.js'
 import { bodyField, defineRoute, json, queryFlag, type ServerDeps, type VolumesApp } from '../context.js'
-import { badRequest } from '../errors.js'
 import { volumeSegmentOf } from '../paths.js'
 import { jsonBody } from '../streaming.js'
 
@@ -29,8 +28,7 @@ export function volumeRoutes(app: VolumesApp, deps: ServerDeps): void {
     async handler(c, principal) {
       requireApiKey(principal, 'create')
       const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'create')
-      if (typeof body.name !== 'string') throw badRequest('create', 'InvalidBody', `'name' must be a string`)
-      const volume = await store.create(body.name, {
+      const volume = await store.create(tenancy.checkNewName(body.name, 'create'), {
         sizeGb: bodyField(body, 'sizeGb', 'number', 'create'),
         region: bodyField(body, 'region', 'string', 'create'),
         labels: tenancy.labelsForCreate(principal.team, body.labels, 'create'),
