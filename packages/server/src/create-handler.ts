@@ -165,7 +165,7 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
     metrics,
     openapi,
     heldLeases: () => deps.held.size,
-    releaseLeases: () => deps.held.releaseAll(),
+    releaseLeases: () => deps.held.releaseAll(options.store.leases),
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Lease } from '@volumes/core'
+import type { Lease, LeaseManager } from '@volumes/core'
 
 /**
  * The leases this process granted through the API and still holds, so that a graceful
@@ -26,13 +26,21 @@ export class HeldLeases {
     return this.#leases.size
   }
 
-  /** Releases every current lease; resolves to how many were released. */
-  async releaseAll(): Promise<number> {
+  /**
+   * Releases every lease that is still current here and that the lease manager still holds
+   * under its token (another process may have renewed or released it since); resolves to
+   * how many were released.
+   */
+  async releaseAll(manager: LeaseManager): Promise<number> {
     this.#prune()
     const leases = [...this.#leases.values()]
     this.#leases.clear()
-    const results = await Promise.allSettled(leases.map((lease) => lease.release()))
-    return results.filter((result) => result.status === 'fulfilled').length
+    const results = await Promise.allSettled(leases.map(async (lease) => {
+      if (!(await manager.validate(lease.volumeId, lease.holderId, lease.token))) return false
+      await lease.release()
+      return true
+    }))
+    return results.filter((result) => result.status === 'fulfilled' && result.value).length
   }
 
   #prune(): void {
