@@ -114,12 +114,13 @@ export const RELEASE = `
 local volume, index = KEYS[1], KEYS[2]
 local value = redis.call('HGET', volume, ARGV[2])
 if not value then return 0 end
-local token, _, expires = string.match(value, ${entryPattern})
-if ARGV[3] ~= '' and token ~= ARGV[3] then return 0 end
+local prefix = ARGV[3] .. '|'
+if ARGV[3] ~= '' and string.sub(value, 1, #prefix) ~= prefix then return 0 end
 redis.call('HDEL', volume, ARGV[2])
 if index then redis.call('HDEL', index, ARGV[1]) end
 if ARGV[3] == '' then
   ${serverTime}
+  local _, _, expires = string.match(value, ${entryPattern})
   if (tonumber(expires) or 0) <= now then return 2 end
 end
 return 1
