@@ -1,5 +1,6 @@
 import { VolumeError } from '@volumes/core'
 import type { Connection } from './connection.js'
+import { requestBodyFailure, stopRequestBody } from './request-body.js'
 import { errorFromFailure, errorFromResponse, type FailedRequest } from './response-error.js'
 
 /** Query values; `undefined` and `false` are left out. */
@@ -52,13 +53,17 @@ export class HttpClient {
         ...(request.signal ? { signal: request.signal } : {}),
       } as RequestInit)
     } catch (error) {
-      if (streamed) await (body as ReadableStream).cancel(error).catch(() => undefined)
-      throw errorFromFailure(error, failed, request.signal)
+      const failure = streamed ? requestBodyFailure(body) : undefined
+      if (failure) throw failure.error
+      const reported = errorFromFailure(error, failed, request.signal)
+      if (streamed) stopRequestBody(body, reported)
+      throw reported
     }
     if (!response.ok) {
-      // The server answered before reading the whole body (a refused write): end the source too.
-      if (streamed) await (body as ReadableStream).cancel().catch(() => undefined)
-      throw await errorFromResponse(response, failed)
+      const error = await errorFromResponse(response, failed)
+      // Refused before the whole body was read: fetch would otherwise go on sending it.
+      if (streamed) stopRequestBody(body, error)
+      throw error
     }
     return response
   }

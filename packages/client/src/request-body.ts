@@ -17,25 +17,76 @@ export function requestBodyOf(data: WriteData): BodyInit {
   throw new TypeError('writeFile data must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, Readable or AsyncIterable<Uint8Array>')
 }
 
-/** A byte stream pulling from `source` on demand; cancelling it ends the source (a Node stream is destroyed). */
+/** What this module knows of each streamed body it made: how to stop it, and whether its source failed. */
+interface StreamedBody {
+  stop(reason: unknown): void
+  failure: { error: unknown } | undefined
+}
+const streamed = new WeakMap<object, StreamedBody>()
+
+/**
+ * Stops a streamed request body that `fetch` is still sending: the stream errors (so
+ * fetch drops the request) and its source is ended (a Node stream is destroyed).
+ * Needed when the server answers before reading the body: fetch would send it all anyway.
+ * Does nothing for other bodies.
+ */
+export function stopRequestBody(body: unknown, reason: unknown): void {
+  if (typeof body === 'object' && body !== null) streamed.get(body)?.stop(reason)
+}
+
+/** The error of a streamed body's own source (a failing file read...), when that is why the request failed. */
+export function requestBodyFailure(body: unknown): { error: unknown } | undefined {
+  return typeof body === 'object' && body !== null ? streamed.get(body)?.failure : undefined
+}
+
+/** A byte stream pulling from `source` on demand; cancelling or stopping it ends the source. */
 function streamOf(source: AsyncIterable<unknown>): ReadableStream<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]()
-  return new ReadableStream<Uint8Array>(
+  let ended = false
+  const end = async (reason: unknown): Promise<void> => {
+    if (ended) return
+    ended = true
+    await iterator.return?.(reason)
+  }
+  let control: ReadableStreamDefaultController<Uint8Array> | undefined
+  const stream = new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        control = controller
+      },
       async pull(controller) {
         for (;;) {
-          const next = await iterator.next()
-          if (next.done) return controller.close()
-          const bytes = toBytes(next.value)
+          let next: IteratorResult<unknown>
+          let bytes: Uint8Array
+          try {
+            next = await iterator.next()
+            if (ended) return
+            if (next.done) {
+              ended = true
+              return controller.close()
+            }
+            bytes = toBytes(next.value)
+          } catch (error) {
+            state.failure = { error }
+            ended = true
+            throw error
+          }
           if (bytes.byteLength > 0) return controller.enqueue(bytes)
         }
       },
-      async cancel(reason) {
-        await iterator.return?.(reason)
-      },
+      cancel: end,
     },
     { highWaterMark: 0 },
   )
+  const state: StreamedBody = {
+    failure: undefined,
+    stop(reason) {
+      if (!ended) control?.error(reason)
+      end(reason).catch(() => undefined)
+    },
+  }
+  streamed.set(stream, state)
+  return stream
 }
 
 async function* iterateWebStream(stream: { getReader(): ReadableStreamDefaultReader<unknown> }): AsyncIterable<unknown> {
