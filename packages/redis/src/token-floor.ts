@@ -1,38 +1,6 @@
-import { VolumeError } from '@volumes/core'
+import { VolumeError, type TokenFloor } from '@volumes/core'
 
-/**
- * A durable high-water mark of the fencing tokens of each volume, kept outside Redis
- * (the VolumeStore keeps it in the volume's record in the bucket, with a conditional write),
- * so that tokens never go backwards when Redis loses its data.
- *
- * How the lease manager uses it, off the hot path: Redis keeps, per volume, the last token
- * issued and a reserved ceiling. A token at or below the ceiling is issued by the acquire
- * script alone. To go past the ceiling (a block used up, or the counter missing because Redis
- * restarted empty, was flushed or lost the key), the script refuses and the client reads the
- * floor, raises it one block above everything seen (`raise(volumeId, max(floor, issued,
- * ceiling) + blockSize)`), waits for that write, and runs the script again, which moves the
- * counter up to the floor it read and the ceiling to the raised value. Every token ever issued
- * is therefore ≤ the floor, and a counter rebuilt from the floor continues above all of them.
- *
- * Trade-offs of the block size N (`tokenBlockSize`):
- * - cost: one floor read and one floor write per N grants per volume (and per process restart
- *   of Redis), nothing on renew, release or validate;
- * - tokens jump by up to N after a data loss (harmless: only their order matters);
- * - a Redis replica promoted by Sentinel after asynchronous replication lost the last writes
- *   may still hold an older counter *and* an older ceiling: it can reissue tokens of the
- *   current block (at most N) before it crosses its ceiling and resynchronises with the floor.
- *   N = 1 closes that window (every acquire reads and raises the floor: two bucket requests);
- *   `min-replicas-to-write` on the master narrows it.
- */
-export interface TokenFloor {
-  /** The highest token that may have been issued for the volume; 0 when none. */
-  read(volumeId: string): Promise<number>
-  /**
-   * Durably raises the floor to at least `token` before resolving. Must never lower it:
-   * a raise to a value at or below the stored one is a no-op (concurrent raises race).
-   */
-  raise(volumeId: string, token: number): Promise<void>
-}
+export type { TokenFloor } from '@volumes/core'
 
 /** Default number of tokens reserved per {@link TokenFloor.raise}. */
 export const DEFAULT_TOKEN_BLOCK_SIZE = 1000
@@ -64,8 +32,31 @@ export interface Reservation {
 }
 
 /**
- * Reserves blocks of tokens in a {@link TokenFloor}, one reservation in flight per volume
- * in this process (concurrent acquires of one volume share it).
+ * The {@link TokenFloor} (defined in `@volumes/core`, which keeps it in the volume's record in
+ * the bucket: `RegistryTokenFloor`) is a durable high-water mark of each volume's fencing tokens,
+ * so that tokens never go backwards when Redis loses its data.
+ *
+ * How the Redis lease manager uses it, off the hot path: Redis keeps, per volume, the last token
+ * issued and a reserved ceiling. A token at or below the ceiling is issued by the acquire
+ * script alone. To go past the ceiling (a block used up, or the counter missing because Redis
+ * restarted empty, was flushed or lost the key), the script refuses and the client reads the
+ * floor, raises it one block above everything seen (`raise(volumeId, max(floor, issued,
+ * ceiling) + blockSize)`), waits for that write, and runs the script again, which moves the
+ * counter up to the floor it read and the ceiling to the raised value. Every token ever issued
+ * is therefore ≤ the floor, and a counter rebuilt from the floor continues above all of them.
+ *
+ * Trade-offs of the block size N (`tokenBlockSize`):
+ * - cost: one floor read and one floor write per N grants per volume (and per process restart
+ *   of Redis), nothing on renew, release or validate;
+ * - tokens jump by up to N after a data loss (harmless: only their order matters);
+ * - a Redis replica promoted by Sentinel after asynchronous replication lost the last writes
+ *   may still hold an older counter *and* an older ceiling: it can reissue tokens of the
+ *   current block (at most N) before it crosses its ceiling and resynchronises with the floor.
+ *   N = 1 closes that window (every acquire reads and raises the floor: two bucket requests);
+ *   `min-replicas-to-write` on the master narrows it.
+ *
+ * This class reserves the blocks: one reservation in flight per volume in this process
+ * (concurrent acquires of one volume share it).
  */
 export class TokenReserver {
   readonly #floor: TokenFloor
