@@ -1,4 +1,5 @@
 import { VolumeError } from '@volumes/core'
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from './request-limit.js'
 
 /**
  * Where the server is and how to authenticate. Every static method of the client
@@ -10,12 +11,18 @@ export interface ConnectionOptions {
   readonly apiUrl?: string | undefined
   /** An API key, or a volume token (`vt_…`) scoped to one volume. Default: `VOLUMES_API_KEY`. */
   readonly apiKey?: string | undefined
+  /**
+   * Requests in flight at once to this server, shared by every handle with the same URL
+   * and limit; more wait their turn. Default 64.
+   */
+  readonly maxConcurrentRequests?: number | undefined
 }
 
-/** A resolved connection: a base URL without a trailing slash, and a key. */
+/** A resolved connection: a base URL without a trailing slash, a key, and the request limit. */
 export interface Connection {
   readonly apiUrl: string
   readonly apiKey: string
+  readonly maxConcurrentRequests: number
 }
 
 /**
@@ -42,7 +49,11 @@ export function resolveConnection(options: ConnectionOptions = {}, env: NodeJS.P
   }
   url.search = ''
   url.hash = ''
-  return { apiUrl: url.href.replace(/\/+$/, ''), apiKey }
+  const max = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new VolumeError('EINVAL', { op: 'connect', reason: 'InvalidOption', detail: `maxConcurrentRequests must be a positive integer, got ${String(max)}` })
+  }
+  return { apiUrl: url.href.replace(/\/+$/, ''), apiKey, maxConcurrentRequests: max }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import { VolumeError } from '@volumes/core'
 import type { Connection } from './connection.js'
+import { requestLimitFor } from './request-limit.js'
 import { requestBodyFailure, stopRequestBody } from './request-body.js'
 import { errorFromFailure, errorFromResponse, type FailedRequest } from './response-error.js'
 
@@ -43,8 +44,10 @@ export class HttpClient {
     }
     const streamed = typeof body === 'object' && body !== null && typeof (body as ReadableStream).getReader === 'function'
     let response: Response
+    let release: (() => void) | undefined
     try {
       request.signal?.throwIfAborted()
+      release = await requestLimitFor(this.connection.apiUrl, this.connection.maxConcurrentRequests).acquire(request.signal)
       response = await fetch(url, {
         method: request.method,
         headers,
@@ -58,6 +61,9 @@ export class HttpClient {
       const reported = errorFromFailure(error, failed, request.signal)
       if (streamed) stopRequestBody(body, reported)
       throw reported
+    } finally {
+      // Held until the response headers (or the failure): a body being read holds no slot.
+      release?.()
     }
     if (!response.ok) {
       const error = await errorFromResponse(response, failed)

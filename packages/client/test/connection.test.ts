@@ -13,12 +13,12 @@ const failure = (run: () => unknown): unknown => {
 
 describe('resolveConnection', () => {
   it('reads VOLUMES_API_URL and VOLUMES_API_KEY, dropping a trailing slash', () => {
-    expect(resolveConnection({}, { VOLUMES_API_URL: 'http://127.0.0.1:8080/', VOLUMES_API_KEY: 'k-env' })).toEqual({ apiUrl: 'http://127.0.0.1:8080', apiKey: 'k-env' })
+    expect(resolveConnection({}, { VOLUMES_API_URL: 'http://127.0.0.1:8080/', VOLUMES_API_KEY: 'k-env' })).toMatchObject({ apiUrl: 'http://127.0.0.1:8080', apiKey: 'k-env' })
   })
   it('prefers explicit options over the environment, one by one', () => {
     const env = { VOLUMES_API_URL: 'http://env:1', VOLUMES_API_KEY: 'k-env' }
-    expect(resolveConnection({ apiKey: 'k-opt' }, env)).toEqual({ apiUrl: 'http://env:1', apiKey: 'k-opt' })
-    expect(resolveConnection({ apiUrl: 'https://opt.example/api/' }, env)).toEqual({ apiUrl: 'https://opt.example/api', apiKey: 'k-env' })
+    expect(resolveConnection({ apiKey: 'k-opt' }, env)).toMatchObject({ apiUrl: 'http://env:1', apiKey: 'k-opt' })
+    expect(resolveConnection({ apiUrl: 'https://opt.example/api/' }, env)).toMatchObject({ apiUrl: 'https://opt.example/api', apiKey: 'k-env' })
   })
   it('is EINVAL naming the option and the variable when either is missing', () => {
     const noUrl = failure(() => resolveConnection({}, { VOLUMES_API_KEY: 'k' }))
@@ -28,6 +28,11 @@ describe('resolveConnection', () => {
     const noKey = failure(() => resolveConnection({ apiUrl: 'http://x' }, { VOLUMES_API_KEY: '  ' }))
     expect(isVolumeError(noKey, 'EINVAL')).toBe(true)
     expect((noKey as Error).message).toContain('VOLUMES_API_KEY')
+  })
+  it('has a request limit, 64 unless given', () => {
+    expect(resolveConnection({ apiUrl: 'http://x', apiKey: 'k' }, {}).maxConcurrentRequests).toBe(64)
+    expect(resolveConnection({ apiUrl: 'http://x', apiKey: 'k', maxConcurrentRequests: 2 }, {}).maxConcurrentRequests).toBe(2)
+    expect(isVolumeError(failure(() => resolveConnection({ apiUrl: 'http://x', apiKey: 'k', maxConcurrentRequests: 0 }, {})), 'EINVAL')).toBe(true)
   })
   it('refuses URLs that are not http(s)', () => {
     expect(isVolumeError(failure(() => resolveConnection({ apiUrl: 'not a url', apiKey: 'k' }, {})), 'EINVAL')).toBe(true)

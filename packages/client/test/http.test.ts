@@ -56,6 +56,32 @@ describe('requests', () => {
   })
 })
 
+describe('request limit', () => {
+  it('a burst waits for slots: never more requests in flight than the limit', async () => {
+    let active = 0
+    let most = 0
+    handler = (_request, response) => {
+      most = Math.max(most, ++active)
+      setTimeout(() => {
+        active--
+        sendJson(response, 200, [])
+      }, 5)
+    }
+    const connection = { apiUrl, apiKey, maxConcurrentRequests: 8 }
+    await Promise.all(Array.from({ length: 100 }, () => Volume.list(connection)))
+    expect(most).toBeLessThanOrEqual(8)
+    expect(most).toBeGreaterThan(1)
+  })
+  it('a request waiting for a slot is ECANCELED by its signal', async () => {
+    handler = (_request, response) => setTimeout(() => sendJson(response, 200, []), 200)
+    const connection = { apiUrl, apiKey, maxConcurrentRequests: 1 }
+    const first = Volume.list(connection)
+    const second = await rejection(Volume.list({ ...connection, signal: AbortSignal.timeout(50) }))
+    expect(second.code).toBe('ECANCELED')
+    await first
+  })
+})
+
 describe('errors', () => {
   it('keep the code, reason, path and message of the server', async () => {
     handler = (_request, response) => sendJson(response, 404, { error: { code: 'ENOENT', message: "ENOENT: no such file or directory, stat '/x'", reason: 'Gone', path: '/x', op: 'stat' } })
