@@ -7,7 +7,8 @@
 // adapter alone (S3BlobStore.put per file, same concurrency).
 // Targets: ≥ 0.8 × the raw ceiling, faster than rclone, ≥ 10 × the sequential loop.
 //
-// Needs `npx tsc -b` first. BENCH_FILES, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SEQ_ROUNDS override.
+// Needs `npx tsc -b` first. BENCH_FILES, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SEQ_ROUNDS override;
+// BENCH_METHODS=raw,adapter runs only those (the summary then needs all of them, so no file is written).
 import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -127,8 +128,9 @@ const methods = {
   },
 }
 
-const results = Object.fromEntries(Object.keys(methods).map((name) => [name, []]))
-const names = Object.keys(methods)
+const only = process.env.BENCH_METHODS?.split(',')
+const names = Object.keys(methods).filter((name) => !only || only.includes(name))
+const results = Object.fromEntries(names.map((name) => [name, []]))
 for (let round = 0; round < ROUNDS; round++) {
   const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)]
   for (const name of order) {
@@ -143,6 +145,10 @@ await service.stop()
 rmSync(work, { recursive: true, force: true })
 
 const m = Object.fromEntries(names.map((name) => [name, median(results[name])]))
+if (only) {
+  console.log(names.map((name) => `${name}: median ${m[name].toFixed(2)} s (${results[name].map((s) => s.toFixed(2)).join('/')})`).join('\n'))
+  process.exit(0)
+}
 const rate = (s) => (Number.isNaN(s) ? 'n/a' : `${Math.round(FILES / s)} files/s`)
 const lines = [
   `Run of ${new Date().toISOString().slice(0, 10)}: ${FILES} files × ${SIZE / 1024} KiB in 20 directories, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds (sequential loop: ${SEQ_ROUNDS}).`,
@@ -150,7 +156,7 @@ const lines = [
   '',
   `Rounds (s): ${names.map((name) => `${name} ${results[name].map((s) => s.toFixed(2)).join('/')}`).join('; ')}.`,
   '',
-  '| method | seconds | throughput | uploadDirectory throughput ÷ this |',
+  '| method | seconds | throughput | time ÷ uploadDirectory time |',
   '| --- | ---: | ---: | ---: |',
   ...names.map((name) => `| ${methods[name].label} | ${m[name].toFixed(2)} | ${rate(m[name])} | ${(m[name] / m.uploadDirectory).toFixed(2)} |`),
   '',
