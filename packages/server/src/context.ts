@@ -18,6 +18,8 @@ export interface ServerLimits extends BodyLimits {
   readonly defaultTokenTtlSeconds: number
   /** Lifetime of the tokens an attach hands out (they also stop working when the lease ends). */
   readonly attachmentTokenTtlSeconds: number
+  /** Reuse of opened volume handles, in ms (see `TenancyOptions.cacheMs`). */
+  readonly volumeCacheMs: number
 }
 
 /** What every route works with. */

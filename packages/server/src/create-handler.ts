@@ -66,6 +66,7 @@ export const defaultLimits: ServerLimits = {
   maxTokenTtlSeconds: 7 * 24 * 3600,
   defaultTokenTtlSeconds: 3600,
   attachmentTokenTtlSeconds: 24 * 3600,
+  volumeCacheMs: 1000,
 }
 
 /**
@@ -84,7 +85,7 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
   const limits: ServerLimits = { ...defaultLimits, ...stripUndefined(options.limits ?? {}) }
   const deps: ServerDeps = {
     store: options.store,
-    tenancy: new Tenancy(options.store, { unownedTeam: options.auth.unownedTeam }),
+    tenancy: new Tenancy(options.store, { unownedTeam: options.auth.unownedTeam, cacheMs: limits.volumeCacheMs }),
     keys: new ApiKeyTable(options.auth.apiKeys),
     tokens: new VolumeTokens(options.auth.tokenSecret),
     limits,

@@ -28,12 +28,13 @@ export interface RequestLogLine {
 }
 
 /**
- * The default logger: pino, JSON lines on stdout (or `destination`), level from `LOG_LEVEL`
+ * The default logger: pino, JSON lines on stdout written asynchronously (or to `destination`), level from `LOG_LEVEL`
  * (default `info`). Credentials never reach the log: the Authorization header is not logged.
  */
 export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
   const merged = { name: 'volumes-server', level: process.env.LOG_LEVEL ?? 'info', ...options }
-  return destination === undefined ? pino(merged) : pino(merged, destination)
+  // Asynchronous writes to stdout: a request never waits for its log line (pino flushes on exit).
+  return pino(merged, destination ?? pino.destination({ dest: 1, sync: false }))
 }
 
 /** Writes the one line of a finished request: info below 500, error (with the stack) at 500 and up. */

@@ -37,6 +37,9 @@ export class ServerMetrics {
   readonly #bytesOut: Counter<'op'>
   readonly #latency: Histogram<'op'>
   readonly #errors: Counter<'code' | 'op'>
+  /** Labelled children by label values: prom-client hashes labels on every call otherwise. Bounded: routes, methods, statuses and ops are finite. */
+  readonly #requestChildren = new Map<string, { inc(): void }>()
+  readonly #opChildren = new Map<string, { ok: { inc(): void }; error: { inc(): void }; latency: { observe(value: number): void }; bytesIn: { inc(value: number): void }; bytesOut: { inc(value: number): void } }>()
 
   constructor(options: MetricsOptions = {}) {
     const registry = options.registry ?? new Registry()
@@ -61,11 +64,22 @@ export class ServerMetrics {
   /** Records one finished request. */
   record(request: RequestRecord): void {
     const { op } = request
-    this.#requests.inc({ method: request.method, route: request.route, status: String(request.status) })
-    this.#operations.inc({ op, outcome: request.status < 400 ? 'ok' : 'error' })
-    this.#latency.observe({ op }, request.seconds)
-    if (request.bytesIn > 0) this.#bytesIn.inc({ op }, request.bytesIn)
-    if (request.bytesOut > 0) this.#bytesOut.inc({ op }, request.bytesOut)
+    const requestKey = `${request.method} ${request.route} ${request.status}`
+    let requests = this.#requestChildren.get(requestKey)
+    if (!requests) {
+      requests = this.#requests.labels({ method: request.method, route: request.route, status: String(request.status) })
+      this.#requestChildren.set(requestKey, requests)
+    }
+    requests.inc()
+    let perOp = this.#opChildren.get(op)
+    if (!perOp) {
+      perOp = { ok: this.#operations.labels({ op, outcome: 'ok' }), error: this.#operations.labels({ op, outcome: 'error' }), latency: this.#latency.labels({ op }), bytesIn: this.#bytesIn.labels({ op }), bytesOut: this.#bytesOut.labels({ op }) }
+      this.#opChildren.set(op, perOp)
+    }
+    ;(request.status < 400 ? perOp.ok : perOp.error).inc()
+    perOp.latency.observe(request.seconds)
+    if (request.bytesIn > 0) perOp.bytesIn.inc(request.bytesIn)
+    if (request.bytesOut > 0) perOp.bytesOut.inc(request.bytesOut)
     if (request.errorCode !== undefined) this.#errors.inc({ code: request.errorCode, op })
   }
 

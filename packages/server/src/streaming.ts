@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
-import type { EntryInfo, Volume, WriteData } from '@volumes/core'
+import type { WriteData } from '@volumes/core'
+import type { FileFacts } from './fast-read.js'
 import { badRequest, HttpError } from './errors.js'
 
 /** Size limits of request bodies. */
@@ -137,26 +138,28 @@ export function parseRange(header: string | null, size: number, op: string, path
 }
 
 /**
- * A file as a streamed response: 200 with the whole file, or 206 with the requested range,
- * with `Content-Length`, `Last-Modified` and the POSIX attributes in `X-Volume-*` headers.
- * A HEAD request opens nothing.
+ * A file as a response: 200 with the whole file, or 206 with `range`, with `Content-Length`,
+ * `Last-Modified` and the POSIX attributes in `X-Volume-*` headers. `body` is streamed as is
+ * (already cut to the range), or sent as bytes (a small file read whole); without one (HEAD, an
+ * empty file) the response has no body.
  */
-export async function fileResponse(volume: Volume, info: EntryInfo, request: Request, op: string): Promise<{ response: Response; bytes: number }> {
-  const range = parseRange(request.headers.get('range'), info.size, op, info.path)
+export function fileResponse(facts: FileFacts, range: InclusiveRange | undefined, body: Readable | Uint8Array | undefined): Response {
+  const length = range ? range.end - range.start + 1 : facts.size
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',
+    'content-length': String(length),
     'accept-ranges': 'bytes',
-    'last-modified': info.mtime.toUTCString(),
-    'x-volume-mode': info.mode.toString(8).padStart(4, '0'),
-    'x-volume-uid': String(info.uid),
-    'x-volume-gid': String(info.gid),
+    'last-modified': facts.mtime.toUTCString(),
+    'x-volume-mode': facts.mode.toString(8).padStart(4, '0'),
+    'x-volume-uid': String(facts.uid),
+    'x-volume-gid': String(facts.gid),
   }
-  const length = range ? range.end - range.start + 1 : info.size
-  headers['content-length'] = String(length)
-  if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${info.size}`
+  if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${facts.size}`
   const status = range ? 206 : 200
-  if (request.method === 'HEAD' || length === 0) return { response: new Response(null, { status, headers }), bytes: 0 }
-  const stream = await volume.createReadStream(info.path, range ? { range: { start: range.start, end: range.end + 1 }, signal: request.signal } : { signal: request.signal })
-  const body = Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>
-  return { response: new Response(body, { status, headers }), bytes: length }
+  if (body instanceof Uint8Array) return new Response(body as Uint8Array<ArrayBuffer>, { status, headers })
+  if (!body || length === 0) {
+    body?.destroy()
+    return new Response(null, { status, headers })
+  }
+  return new Response(Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>, { status, headers })
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { VOLUME_ID_PATTERN, VolumeError, isVolumeError, type Volume, type VolumeInfo, type VolumeStore } from '@volumes/core'
 import { badRequest } from '../errors.js'
 import type { Principal } from './principal.js'
@@ -12,6 +13,13 @@ export interface TenancyOptions {
    * directly). Default: none, such volumes are invisible to every key.
    */
   readonly unownedTeam?: string | undefined
+  /**
+   * How long an opened volume handle is reused for later requests naming the same volume,
+   * in ms (0: look the registry up on every request). A volume destroyed by another process
+   * stays reachable here for at most this long; one destroyed through this handler is
+   * forgotten at once. Default 1000.
+   */
+  readonly cacheMs?: number | undefined
 }
 
 /** A volume as the API shows it: the core record without the reserved label. */
@@ -40,10 +48,13 @@ export const notFound = (idOrName: string, op: string): VolumeError =>
 export class Tenancy {
   readonly #store: VolumeStore
   readonly #unownedTeam: string | undefined
+  readonly #cacheMs: number
+  readonly #cache = new Map<string, { readonly volume: Volume; readonly until: number }>()
 
   constructor(store: VolumeStore, options: TenancyOptions = {}) {
     this.#store = store
     this.#unownedTeam = options.unownedTeam
+    this.#cacheMs = options.cacheMs ?? 1000
   }
 
   /** The team owning a volume, or undefined. */
@@ -59,6 +70,20 @@ export class Tenancy {
 
   /** Opens a volume the principal may reach, by id or name; 404 for any other. */
   async open(principal: Principal, idOrName: string, op: string): Promise<Volume> {
+    const volume = await this.#connect(idOrName, op)
+    if (!this.reaches(principal, volume.info)) throw notFound(idOrName, op)
+    return volume
+  }
+
+  /** Forgets cached handles of a volume (after destroying it). */
+  forget(volumeId: string): void {
+    for (const [key, entry] of this.#cache) if (entry.volume.volumeId === volumeId) this.#cache.delete(key)
+  }
+
+  async #connect(idOrName: string, op: string): Promise<Volume> {
+    const now = performance.now()
+    const cached = this.#cache.get(idOrName)
+    if (cached && cached.until > now) return cached.volume
     let volume: Volume
     try {
       volume = await this.#store.connect(idOrName)
@@ -66,7 +91,10 @@ export class Tenancy {
       if (isVolumeError(error, 'ENOENT')) throw notFound(idOrName, op)
       throw error
     }
-    if (!this.reaches(principal, volume.info)) throw notFound(idOrName, op)
+    if (this.#cacheMs > 0) {
+      if (this.#cache.size >= 10_000) this.#cache.clear()
+      this.#cache.set(idOrName, { volume, until: now + this.#cacheMs })
+    }
     return volume
   }
 

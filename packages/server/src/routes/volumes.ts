@@ -68,7 +68,10 @@ export function volumeRoutes(app: VolumesApp, deps: ServerDeps): void {
       const force = queryFlag(c, 'force', 'destroy')
       const volume = await tenancy.open(principal, volumeSegmentOf(c.req.url, 'destroy'), 'destroy')
       c.set('volumeId', volume.volumeId)
-      if (!(await store.destroy(volume.volumeId, { force, signal: c.req.raw.signal }))) throw notFound(volume.volumeId, 'destroy')
+      tenancy.forget(volume.volumeId)
+      const destroyed = await store.destroy(volume.volumeId, { force, signal: c.req.raw.signal })
+      tenancy.forget(volume.volumeId)
+      if (!destroyed) throw notFound(volume.volumeId, 'destroy')
       return c.body(null, 204)
     },
   })
