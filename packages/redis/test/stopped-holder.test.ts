@@ -17,7 +17,7 @@ describeWithService('a holder process stopped past its TTL (SIGSTOP / SIGCONT)',
   it('loses its lease to another holder and learns it when it resumes', async () => {
     const keyPrefix = `stop${Date.now()}`
     const volumeId = 'vol-stopped'
-    const ttlMs = 1000
+    const ttlMs = 2000
     const first = spawnLeaseHolder({ redisUrl: service.url, keyPrefix, volumeId, holderId: 'sandbox-a', ttlMs })
     holders.push(first)
     const { token: firstToken } = await first.acquired
