@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isVolumeError, type Lease, type LeaseManager, type LeaseMode } from '@volumes/core'
+import { aborted, eventually, expectAttached, expectCode, failure, pause } from './lease-suite-helpers.js'
 
 /** Creates the LeaseManager under test. It is closed when the suite ends. */
 export type LeaseManagerFactory = () => Promise<LeaseManager> | LeaseManager
@@ -11,34 +12,6 @@ export interface LeaseSuiteOptions {
   /** Contenders per round. Default 100. */
   readonly raceContenders?: number
 }
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-const failure = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error)
-
-async function expectCode(promise: Promise<unknown>, code: string, reason?: string): Promise<unknown> {
-  const error = await failure(promise)
-  expect(isVolumeError(error), `expected a VolumeError ${code}, got ${String(error)}`).toBe(true)
-  expect((error as { code: string }).code).toBe(code)
-  if (reason !== undefined) expect((error as { reason?: string }).reason).toBe(reason)
-  return error
-}
-
-async function expectAttached(promise: Promise<unknown>, volumeId: string): Promise<void> {
-  const error = await expectCode(promise, 'EBUSY', 'VolumeAttached')
-  expect((error as Error).message).toContain(`Volume "${volumeId}" is already attached`)
-}
-
-/** Waits until `check` holds, polling, for at most `timeoutMs`. */
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await pause(20)
-  }
-}
-
-const aborted = (lease: Lease): Promise<void> =>
-  lease.signal.aborted ? Promise.resolve() : new Promise((resolve) => lease.signal.addEventListener('abort', () => resolve(), { once: true }))
 
 /**
  * The LeaseManager conformance suite: the behaviour every lease manager must show,
