@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { dockerAvailable, findBinary, freePort, ServiceUnavailableError, startProcess, waitUntil, type ManagedProcess, type TestService } from './test-service.js'
 
@@ -44,17 +45,38 @@ function unsupported(what: string): () => Promise<void> {
   return () => Promise.reject(new Error(`${what} is not supported for a MinIO the harness did not start`))
 }
 
-/** Kills still-running servers when the test process exits without stopping them (a crashed test file). */
-const running = new Set<ManagedProcess>()
+/**
+ * Makes sure a server dies with the test process, however that process ends:
+ * - a normal exit (a test file that never called `stop()`) kills it at once;
+ * - a killed test process (a worker torn down by a timeout, `kill -9`) cannot run exit
+ *   handlers, so a small `sh` watchdog polls the test process and then kills the server,
+ *   after checking that the pid still runs `minio` on this data directory (no reused pid),
+ *   and removes the data directory.
+ * `untrack` (a server stopped on purpose) ends the watchdog too.
+ */
+const running = new Map<ManagedProcess, ChildProcess>()
 let exitHookInstalled = false
+const WATCHDOG = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; '
+  + 'if ps -o args= -p "$2" 2>/dev/null | grep -qF -- "$3"; then kill -9 "$2"; sleep 1; rm -rf -- "$3"; fi'
 function track(server: ManagedProcess): void {
-  running.add(server)
-  server.child.once('exit', () => running.delete(server))
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'minio-watchdog', String(process.pid), String(server.child.pid), server.dataDir], { detached: true, stdio: 'ignore' })
+  watchdog.on('error', () => undefined)
+  watchdog.unref()
+  running.set(server, watchdog)
+  server.child.once('exit', () => untrack(server))
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.once('exit', () => {
-    for (const child of running) child.child.kill('SIGKILL')
+    for (const [child, dog] of running) {
+      child.child.kill('SIGKILL')
+      dog.kill('SIGKILL')
+    }
   })
+}
+function untrack(server: ManagedProcess): void {
+  const watchdog = running.get(server)
+  running.delete(server)
+  if (watchdog && watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill('SIGKILL')
 }
 
 /**
