@@ -8,7 +8,7 @@ import { startVolumesServer } from '../../packages/server/dist/index.js'
 
 const [root, key, fsync] = process.argv.slice(2)
 const store = new VolumeStore({ blobs: new LocalBlobStore({ root, fsync: fsync !== '0' }) })
-const server = await startVolumesServer({ store, auth: { apiKeys: { [key]: 'bench' } }, port: 0 })
+const server = await startVolumesServer({ store, auth: { apiKeys: { [key]: 'bench' } }, port: 0, ...(process.env.BENCH_LOG === '0' ? { logger: false } : {}) })
 process.send({ url: server.url })
 process.on('message', async (message) => {
   if (message === 'cpu') process.send({ cpu: process.cpuUsage() })
