@@ -52,7 +52,8 @@ export class HttpClient {
         method: request.method,
         headers,
         ...(body === undefined ? {} : { body }),
-        ...(streamed ? { duplex: 'half' } : {}),
+        // A stream body cannot be replayed for a redirect anyway; with 'follow', fetch tees it and keeps every chunk until the end.
+        ...(streamed ? { duplex: 'half', redirect: 'error' } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
       } as RequestInit)
     } catch (error) {
