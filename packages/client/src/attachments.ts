@@ -27,7 +27,10 @@ export interface AttachedMount {
   /** A token scoped to this volume (read-only for a `readonly` mount), for the holder to use as its `apiKey`. */
   readonly token: string
   readonly mode: LeaseMode
+  /** When the lease ends unless renewed. */
   readonly expiresAt: Date
+  /** When the mount's token stops working, where the server says (it may outlive the lease only while the holder keeps the volume). */
+  readonly tokenExpiresAt?: Date | undefined
 }
 
 interface AttachmentJson {
@@ -137,6 +140,7 @@ function mountsFromJson(json: AttachmentJson, op: string): AttachedMount[] {
     token: String(raw.token),
     mode: raw.mode as LeaseMode,
     expiresAt: dateFromJson(raw.expiresAt, op, 'expiresAt'),
+    ...(raw.tokenExpiresAt === undefined ? {} : { tokenExpiresAt: dateFromJson(raw.tokenExpiresAt, op, 'tokenExpiresAt') }),
   }))
 }
 
