@@ -17,7 +17,7 @@ export interface ServerFixture {
   readonly apiKey: string
   /** Team B's key: for isolation checks. */
   readonly otherKey: string
-  readonly connection: Required<ConnectionOptions>
+  readonly connection: { readonly apiUrl: string; readonly apiKey: string }
   close(): Promise<void>
 }
 
