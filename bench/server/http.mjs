@@ -5,7 +5,7 @@
 // BENCH_ROUNDS rounds (default 2) and each side keeps its best round, because the machine
 // is shared. Also reports CPU per operation: this process for direct calls, the server
 // process for HTTP (autocannon's own CPU is not counted). Target: HTTP ≥ 0.6 × direct.
-// BENCH_FSYNC=0 adds rows with the store's fsync off.
+// BENCH_FSYNC=0 adds rows with the store's fsync off; BENCH_LOG=0 turns the request log off.
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
