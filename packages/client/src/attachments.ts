@@ -3,7 +3,8 @@ import { resolveConnection, type ConnectionOptions } from './connection.js'
 import { dateFromJson } from './entry.js'
 import { HttpClient } from './http.js'
 import { volumeRoute } from './routes.js'
-import { Volume, type RequestOptions } from './volume.js'
+import type { RequestOptions } from './options.js'
+import { Volume } from './volume.js'
 
 /** What a mount names: a volume handle, a volume id or name, or `{ name, sizeGb }` (created on first use where the server allows). */
 export type MountSource = Volume | string | { readonly name: string; readonly sizeGb?: number | undefined }

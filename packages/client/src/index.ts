@@ -1,4 +1,5 @@
-export { Volume, type CreateOptions, type DestroyOptions, type RequestOptions, type TokenOptions, type VolumeToken } from './volume.js'
+export { Volume } from './volume.js'
+export type { CreateOptions, DestroyOptions, RequestOptions, TokenOptions, VolumeToken } from './options.js'
 export { Attachment, type AttachedMount, type AttachRequestOptions, type MountSource } from './attachments.js'
 export { resolveConnection, type Connection, type ConnectionOptions } from './connection.js'
 export { entryFromJson, volumeInfoFromJson, type EntryInfoJson, type VolumeInfoJson } from './entry.js'

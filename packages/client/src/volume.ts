@@ -4,7 +4,6 @@ import {
   isVolumeError,
   normalisePath,
   type CopyOptions,
-  type CreateVolumeOptions,
   type EntryInfo,
   type ListOptions,
   type MakeDirOptions,
@@ -20,6 +19,7 @@ import {
   type WriteFileOptions,
 } from '@volumes/core'
 import { resolveConnection, type ConnectionOptions } from './connection.js'
+import type { CreateOptions, DestroyOptions, RequestOptions, TokenOptions, VolumeToken } from './options.js'
 import { downloadDirectory } from './download-directory.js'
 import { dateFromJson, entriesFromJson, entryFromJson, volumeInfoFromJson, volumeInfosFromJson } from './entry.js'
 import { HttpClient } from './http.js'
@@ -27,35 +27,6 @@ import { openFileStream, readFileAs } from './read-file.js'
 import { pathRoute, volumeRoute } from './routes.js'
 import { uploadDirectory } from './upload-directory.js'
 import { writeFileOver } from './write-file.js'
-
-/** Connection options plus an `AbortSignal`: what every static method takes. */
-export interface RequestOptions extends ConnectionOptions {
-  readonly signal?: AbortSignal | undefined
-}
-
-/** Options of {@link Volume.create}: the library's, plus the connection. */
-export interface CreateOptions extends CreateVolumeOptions, RequestOptions {}
-
-/** Options of {@link Volume.destroy}. */
-export interface DestroyOptions extends RequestOptions {
-  /** Destroy even while attached (the leases are released). */
-  readonly force?: boolean | undefined
-}
-
-/** Options of {@link Volume.createToken}. */
-export interface TokenOptions {
-  /** The token may read but not change anything (writes are 403 `EROFS`). */
-  readonly readOnly?: boolean | undefined
-  /** Lifetime; the server's default when omitted. */
-  readonly ttlSeconds?: number | undefined
-  readonly signal?: AbortSignal | undefined
-}
-
-/** A token scoped to one volume, to hand to a sandbox as its `apiKey`. */
-export interface VolumeToken {
-  readonly token: string
-  readonly expiresAt: Date
-}
 
 /**
  * A volume on a volumes server, with the methods, options, errors and streaming of
@@ -78,10 +49,12 @@ export class Volume {
     this.#http = new HttpClient(resolveConnection(connection))
   }
 
+  /** The volume's id (`vol-…`), stable for its lifetime. */
   get volumeId(): string {
     return this.info.volumeId
   }
 
+  /** The volume's name, unique among its team's volumes. */
   get name(): string {
     return this.info.name
   }
