@@ -29,6 +29,11 @@ export type VolumesServerOptions = (VolumesHandlerOptions | { readonly handler: 
    * stopping process granted: set false to leave them to expire or to be renewed elsewhere.
    */
   readonly releaseLeasesOnShutdown?: boolean | undefined
+  /**
+   * Longest time to receive one whole request (Node's `requestTimeout`, 5 min by default, would
+   * cut long uploads). Default 1 hour; 0 for none. Headers must still arrive within 60 s.
+   */
+  readonly requestTimeoutMs?: number | undefined
   /** Let @hono/node-server replace the global Request/Response (see {@link toNodeListener}). Default true. */
   readonly overrideGlobalObjects?: boolean | undefined
 }
@@ -65,7 +70,7 @@ export async function startVolumesServer(options: VolumesServerOptions): Promise
   let inFlight = 0
   let draining = false
   let drained: (() => void) | undefined
-  const server = createServer((request, response) => {
+  const server = createServer({ requestTimeout: options.requestTimeoutMs ?? 3_600_000 }, (request, response) => {
     inFlight++
     response.once('close', () => {
       inFlight--
