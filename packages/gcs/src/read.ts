@@ -1,13 +1,13 @@
 import { PassThrough, Readable } from 'node:stream'
 import type { File } from '@google-cloud/storage'
-import { throwIfAborted, VolumeError, type BlobCallOptions, type BlobGetOptions, type BlobHead, type BlobReadResult } from '@volumes/core'
+import { isVolumeError, throwIfAborted, VolumeError, type BlobCallOptions, type BlobGetOptions, type BlobHead, type BlobReadResult } from '@volumes/core'
 import { objectName, type GcsContext } from './config.js'
 import { isNotFound, toVolumeError } from './errors.js'
 import { toBlobHead, type GcsObjectResource } from './object-head.js'
 import { call } from './signal.js'
 
 /** Reading a generation that was replaced between the metadata request and the download is retried this often. */
-const READ_ATTEMPTS = 3
+const READ_ATTEMPTS = 5
 
 /** The raw resource of an object, or `undefined` when there is none. */
 export async function fetchResource(context: GcsContext, name: string, op: string, key: string, signal?: AbortSignal): Promise<GcsObjectResource | undefined> {
@@ -43,7 +43,7 @@ export async function getObject(context: GcsContext, key: string, options: BlobG
     try {
       return { head, body: await openDownload(file, start, end, head.size, key, options.signal) }
     } catch (error) {
-      if (!isNotFound(error) || attempt >= READ_ATTEMPTS) throw error
+      if (!(isNotFound(error) || isVolumeError(error, 'ENOENT')) || attempt >= READ_ATTEMPTS) throw error
     }
   }
 }
@@ -74,16 +74,24 @@ async function openDownload(file: File, start: number, end: number, size: number
   signal?.addEventListener('abort', onAbort, { once: true })
   const cleanup = (): void => signal?.removeEventListener('abort', onAbort)
   body.once('close', cleanup)
+  let opened = false
   await new Promise<void>((resolve, reject) => {
     // 'response' also fires for error statuses; their error follows on the stream.
     source.once('response', (response: { statusCode?: number; status?: number }) => {
       const status = response.statusCode ?? response.status ?? 200
-      if (status >= 200 && status < 300) resolve()
+      if (status >= 200 && status < 300) {
+        opened = true
+        resolve()
+      }
     })
     source.on('error', (error: unknown) => {
       const mapped = toVolumeError(error, 'get', key)
-      reject(mapped)
-      body.destroy(mapped)
+      // Before the body is handed out nobody listens on it: the error goes to the caller instead.
+      if (opened) body.destroy(mapped)
+      else {
+        body.destroy()
+        reject(mapped)
+      }
     })
     source.pipe(body)
   }).catch((error: unknown) => {
