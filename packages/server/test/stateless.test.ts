@@ -84,6 +84,8 @@ describeWithService('two server processes over one MinIO (stateless)', minio, (m
 
     afterAll(async () => {
       for (const process_ of processes) await process_.stop()
+      await redis?.stop()
+      await minio?.stop()
     })
 
     it('behave as one: an attach on one conflicts (423) on the other; tokens and renewals cross over', async () => {
