@@ -1,4 +1,4 @@
-import { VolumeError } from '@volumes/core'
+import { collectBytes, VolumeError } from '@volumes/core'
 import { errorFromFailure, type FailedRequest } from './response-error.js'
 
 /** Which bytes of a response body the caller wants (used when a server ignored a Range header). */
@@ -58,23 +58,7 @@ export function responseStream(response: Response, request: FailedRequest, signa
 
 /** Reads a whole stream into one buffer: only for formats the caller asked to have in memory. */
 export async function collectStream(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = []
-  let length = 0
-  const reader = stream.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    length += value.byteLength
-  }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+  return collectBytes(stream as unknown as AsyncIterable<Uint8Array>)
 }
 
 /** Parses `Content-Range: bytes a-b/n` into its start, or undefined. */

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { forEachConcurrent, isVolumeError, normalisePath, VolumeError, type TransferOptions, type TransferSummary } from '@volumes/core'
-import { scanLocalTree } from './local-tree.js'
+import { scanLocalTree } from '@volumes/core'
 import type { Volume } from './volume.js'
 
 /** Files up to this size are read in one call; larger ones stream. */

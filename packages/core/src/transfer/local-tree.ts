@@ -16,7 +16,7 @@ export interface LocalTree {
   readonly skipped: { path: string; reason: string }[]
 }
 
-/** Walks a local directory (without following symlinks), collecting metadata only. */
+/** Walks a local directory breadth-first (without following symlinks), collecting metadata only: the tree both `uploadDirectory`s (library and client) walk. */
 export async function scanLocalTree(root: string, signal?: AbortSignal): Promise<LocalTree> {
   const tree: LocalTree = { directories: [], files: [], skipped: [] }
   const pending = ['']
