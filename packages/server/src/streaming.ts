@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream'
-import type { WriteData } from '@volumes/core'
-import type { FileFacts } from './fast-read.js'
+import type { EntryInfo, WriteData } from '@volumes/core'
 import { badRequest, HttpError } from './errors.js'
 
 /** Size limits of request bodies. */
@@ -136,6 +135,9 @@ export function parseRange(header: string | null, size: number, op: string, path
   if (start >= size) throw unsatisfiable()
   return { start, end }
 }
+
+/** What a file response needs to know about the file. */
+export type FileFacts = Pick<EntryInfo, 'path' | 'size' | 'mode' | 'uid' | 'gid' | 'mtime'>
 
 /**
  * A file as a response: 200 with the whole file, or 206 with `range`, with `Content-Length`,

@@ -10,7 +10,7 @@ import { downloadDirectory } from '../transfer/download-directory.js'
 import type { TransferOptions, TransferSummary } from '../transfer/progress.js'
 import { uploadDirectory } from '../transfer/upload-directory.js'
 import { makeDir, type MakeDirOptions } from './directories.js'
-import { entryInfoWithTarget } from './entry-info-of.js'
+import { entryInfoOf, entryInfoWithTarget } from './entry-info-of.js'
 import { requireEntry } from './entry-resolver.js'
 import { listDirectory, type ListOptions } from './list-directory.js'
 import { copy, rename, type CopyOptions } from './move.js'
@@ -51,6 +51,17 @@ export class Volume {
   readFile<F extends ReadFormat>(path: string, options: ReadFileOptions<F> & { format: F }): Promise<ReadResultByFormat[F]>
   async readFile(path: string, options: ReadFileOptions = {}): Promise<unknown> {
     return readFile(this.context, normalisePath(path, 'readFile'), options)
+  }
+
+  /**
+   * Opens a file in one request to the store: its info (from the object's own head, so it
+   * describes exactly these bytes) and its content as a Node `Readable` (consume or destroy it).
+   * EISDIR for a directory; ENOENT, or ENOTDIR when an ancestor is a file.
+   */
+  async open(path: string, options: Omit<ReadFileOptions, 'format'> = {}): Promise<{ info: EntryInfo; body: Readable }> {
+    const normalised = normalisePath(path, 'readFile')
+    const { head, body } = await openFile(this.context, normalised, options)
+    return { info: entryInfoOf(this.context, normalised, 'file', head), body }
   }
 
   /** Opens a file as a Node `Readable` (consume or destroy it). */

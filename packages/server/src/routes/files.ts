@@ -4,7 +4,6 @@ import type { Principal } from '../auth/principal.js'
 import { bodyField, defineRoute, json, queryFlag, queryInteger, type AppContext, type ServerDeps, type VolumesApp } from '../context.js'
 import { badRequest } from '../errors.js'
 import { bodyPath, volumePathOf, volumeSegmentOf } from '../paths.js'
-import { openWholeFile } from '../fast-read.js'
 import { fileBody, fileResponse, jsonBody, parseRange, tooLarge } from '../streaming.js'
 
 const MAX_ID = 0xffff_fffe
@@ -48,11 +47,9 @@ export function fileRoutes(app: VolumesApp, deps: ServerDeps): void {
       // No request signal here: reading it makes @hono/node-server build a full Request (tens of µs);
       // a client that goes away cancels the response stream, which closes the file.
       if (rangeHeader === null && c.req.method === 'GET') {
-        const opened = await openWholeFile(store.blobs, volume, path)
-        if (opened) {
-          c.set('bytesOut', opened.facts.size)
-          return fileResponse(opened.facts, undefined, opened.facts.size <= limits.bufferBelowBytes ? await collectBytes(opened.body) : opened.body)
-        }
+        const opened = await volume.open(path)
+        c.set('bytesOut', opened.info.size)
+        return fileResponse(opened.info, undefined, opened.info.size <= limits.bufferBelowBytes ? await collectBytes(opened.body) : opened.body)
       }
       const info = await volume.getInfo(path)
       if (info.type === 'directory') throw new VolumeError('EISDIR', { op, path })
