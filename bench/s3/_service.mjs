@@ -63,3 +63,21 @@ export function machineLine(service) {
   }
   return `${cpus().length} cores (${cpu.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${server}, load average at the end ${load}`
 }
+
+/**
+ * Runs each method `ROUNDS` times (or its own `rounds`), rotating the order every round so
+ * no method always runs first; logs each timing and returns the seconds per method.
+ */
+export async function runRotatingRounds(methods, names, rounds, digits = 2) {
+  const results = Object.fromEntries(names.map((name) => [name, []]))
+  for (let round = 0; round < rounds; round++) {
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)]
+    for (const name of order) {
+      if (results[name].length >= (methods[name].rounds ?? rounds)) continue
+      const seconds = await methods[name].run()
+      results[name].push(seconds)
+      console.log(`round ${round + 1}: ${name} ${seconds.toFixed(digits)} s`)
+    }
+  }
+  return results
+}

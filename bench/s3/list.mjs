@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { VolumeStore } from '../../packages/core/dist/index.js'
 import { R2BlobStore, S3BlobStore } from '../../packages/s3/dist/index.js'
-import { freshPrefix, machineLine, median, pool, provideMinio, time } from './_service.mjs'
+import { freshPrefix, machineLine, median, pool, provideMinio, runRotatingRounds, time } from './_service.mjs'
 import { writeSection } from './_report.mjs'
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000)
@@ -102,16 +102,7 @@ const methods = {
   },
 }
 const names = Object.keys(methods)
-const results = Object.fromEntries(names.map((name) => [name, []]))
-for (let round = 0; round < ROUNDS; round++) {
-  const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)]
-  for (const name of order) {
-    if (results[name].length >= (methods[name].rounds ?? ROUNDS)) continue
-    const seconds = await methods[name].run()
-    results[name].push(seconds)
-    console.log(`round ${round + 1}: ${name} ${seconds.toFixed(3)} s`)
-  }
-}
+const results = await runRotatingRounds(methods, names, ROUNDS, 3)
 client.destroy()
 s3.destroy()
 r2.destroy()

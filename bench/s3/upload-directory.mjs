@@ -19,7 +19,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { VolumeStore } from '../../packages/core/dist/index.js'
 import { S3BlobStore } from '../../packages/s3/dist/index.js'
 import { findBinary } from '../../packages/testkit/dist/services/test-service.js'
-import { freshPrefix, machineLine, median, pool, provideMinio, time } from './_service.mjs'
+import { freshPrefix, machineLine, median, pool, provideMinio, runRotatingRounds, time } from './_service.mjs'
 import { writeSection } from './_report.mjs'
 
 const FILES = Number(process.env.BENCH_FILES ?? 2000)
@@ -130,16 +130,7 @@ const methods = {
 
 const only = process.env.BENCH_METHODS?.split(',')
 const names = Object.keys(methods).filter((name) => !only || only.includes(name))
-const results = Object.fromEntries(names.map((name) => [name, []]))
-for (let round = 0; round < ROUNDS; round++) {
-  const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)]
-  for (const name of order) {
-    if (results[name].length >= (methods[name].rounds ?? ROUNDS)) continue
-    const seconds = await methods[name].run()
-    results[name].push(seconds)
-    console.log(`round ${round + 1}: ${name} ${seconds.toFixed(2)} s`)
-  }
-}
+const results = await runRotatingRounds(methods, names, ROUNDS)
 for (const store of stores) store.destroy()
 await service.stop()
 rmSync(work, { recursive: true, force: true })
