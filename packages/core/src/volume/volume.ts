@@ -16,6 +16,8 @@ import { listDirectory, type ListOptions } from './list-directory.js'
 import { copy, rename, type CopyOptions } from './move.js'
 import { openFile, readFile, type ReadFileOptions, type ReadFormat, type ReadResultByFormat } from './read-file.js'
 import { remove, type RemoveOptions } from './remove.js'
+import { setTimes, type TimesChange } from './set-times.js'
+import { readlink, symlink, type SymlinkOptions } from './symlink.js'
 import { updateMetadata } from './update-metadata.js'
 import type { VolumeContext } from './volume-context.js'
 import { checkOwnership } from './validate-options.js'
@@ -114,6 +116,23 @@ export class Volume {
   /** Changes mode, uid and gid (and ctime), keeping the content. */
   async updateMetadata(path: string, changes: OwnershipOptions): Promise<EntryInfo> {
     return updateMetadata(this.context, normalisePath(path, 'updateMetadata'), changes)
+  }
+
+  /** Sets atime and/or mtime (ctime becomes now), keeping content, mode and owner; see `setTimes`. */
+  async setTimes(path: string, times: TimesChange): Promise<EntryInfo> {
+    return setTimes(this.context, normalisePath(path, 'utimes'), times)
+  }
+
+  /** Creates a symlink at `path` to `target` (stored as s3fs does: S_IFLNK mode, target as body). EEXIST if `path` exists. */
+  async symlink(target: string, path: string, options: SymlinkOptions = {}): Promise<EntryInfo> {
+    const normalised = normalisePath(path, 'symlink')
+    checkOwnership(options, 'symlink', normalised)
+    return symlink(this.context, target, normalised, options)
+  }
+
+  /** A symlink's target. EINVAL when `path` is not a symlink. */
+  async readlink(path: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    return readlink(this.context, normalisePath(path, 'readlink'), options.signal)
   }
 
   /** Renames a file or directory (copy then delete on object storage). */
