@@ -8,6 +8,7 @@ import { MemoryLeaseManager } from './leases/memory-lease-manager.js'
 import { RegistryTokenFloor, type TokenFloor } from './leases/token-floor.js'
 import { defaultAttributes, type AttributeDefaults } from './metadata/codec.js'
 import { KeySpace } from './paths/key-space.js'
+import { displayVolumeReference, isVolumeReference } from './paths/volume-reference.js'
 import { VolumeQuota, type VolumeUsage } from './quota/quota-guard.js'
 import { recountUsage } from './quota/recount-usage.js'
 import { UsageTracker } from './quota/usage-tracker.js'
@@ -195,13 +196,16 @@ export class VolumeStore {
 
   /** Finds a volume by id, then by name. */
   async #find(idOrName: string): Promise<VersionedRecord | undefined> {
-    if (typeof idOrName !== 'string' || idOrName.length === 0 || idOrName.length > 256 || idOrName.includes('/')) return undefined
+    if (!isVolumeReference(idOrName)) return undefined
     return (await this.#registry.byId(idOrName)) ?? (await this.#registry.byName(idOrName))
   }
 
   async #require(idOrName: string, op: string): Promise<VersionedRecord> {
     const found = await this.#find(idOrName)
-    if (!found) throw new VolumeError('ENOENT', { op, path: idOrName, reason: 'VolumeNotFound', detail: `Volume "${idOrName}" not found` })
+    if (!found) {
+      const shown = displayVolumeReference(String(idOrName))
+      throw new VolumeError('ENOENT', { op, path: shown, reason: 'VolumeNotFound', detail: `Volume "${shown}" not found` })
+    }
     return found
   }
 

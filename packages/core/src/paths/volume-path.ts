@@ -6,12 +6,17 @@ export const MAX_NAME_BYTES = 255
 /** Longest whole path, in UTF-8 bytes (POSIX PATH_MAX). */
 export const MAX_PATH_BYTES = 4096
 
+// With the `u` flag a surrogate pair is one code point, so these match unpaired halves only.
+const LONE_SURROGATE = /\p{Cs}/u
+const LONE_SURROGATES = /\p{Cs}/gu
+
 /**
  * Normalises a volume path once, for every operation: resolves `.` and `..`,
  * collapses repeated slashes, drops a trailing slash, and makes it absolute.
  *
  * Refuses (never clamps) anything that could reach outside the volume:
- * `..` above the root and NUL bytes are EINVAL; a component over 255 bytes or a
+ * `..` above the root, NUL bytes and lone UTF-16 surrogates (no UTF-8 spelling, so no
+ * backend can store them the same way) are EINVAL; a component over 255 bytes or a
  * path over 4096 bytes is ENAMETOOLONG. Backslashes are ordinary characters, as on POSIX.
  *
  * @returns `/` for the root, otherwise `/a/b` with no trailing slash.
@@ -21,6 +26,9 @@ export function normalisePath(input: string, op: string): string {
   if (input.length === 0) throw new VolumeError('EINVAL', { op, path: input, reason: 'InvalidPath', detail: 'path is empty' })
   if (input.includes('\0')) {
     throw new VolumeError('EINVAL', { op, path: input.replaceAll('\0', '\\0'), reason: 'NulInPath', detail: 'path contains a NUL byte' })
+  }
+  if (LONE_SURROGATE.test(input)) {
+    throw new VolumeError('EINVAL', { op, path: input.replace(LONE_SURROGATES, '\uFFFD'), reason: 'InvalidUnicode', detail: 'path contains a lone UTF-16 surrogate (not valid Unicode)' })
   }
   if (utf8Length(input) > MAX_PATH_BYTES) {
     throw new VolumeError('ENAMETOOLONG', { op, path: `${input.slice(0, 64)}…`, reason: 'PathTooLong', detail: `path longer than ${MAX_PATH_BYTES} bytes` })
@@ -67,3 +75,5 @@ export function ancestorsOf(path: string): string[] {
 export function isWithin(path: string, ancestor: string): boolean {
   return ancestor === '/' || path === ancestor || path.startsWith(`${ancestor}/`)
 }
+
+export { displayVolumeReference, isVolumeReference, MAX_VOLUME_REFERENCE_LENGTH } from './volume-reference.js'

@@ -58,12 +58,13 @@ export class Volume {
   /**
    * Opens a file in one request to the store: its info (from the object's own head, so it
    * describes exactly these bytes) and its content as a Node `Readable` (consume or destroy it).
-   * EISDIR for a directory; ENOENT, or ENOTDIR when an ancestor is a file.
+   * EISDIR for a directory; ENOENT, or ENOTDIR when an ancestor is a file. `version` is the
+   * store's opaque version of exactly these bytes and attributes (it changes on every write).
    */
-  async open(path: string, options: Omit<ReadFileOptions, 'format'> = {}): Promise<{ info: EntryInfo; body: Readable }> {
+  async open(path: string, options: Omit<ReadFileOptions, 'format'> = {}): Promise<{ info: EntryInfo; body: Readable; version: string }> {
     const normalised = normalisePath(path, 'readFile')
     const { head, body } = await openFile(this.context, normalised, options)
-    return { info: entryInfoOf(this.context, normalised, 'file', head), body }
+    return { info: entryInfoOf(this.context, normalised, 'file', head), body, version: head.version }
   }
 
   /** Opens a file as a Node `Readable` (consume or destroy it). */

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { VOLUME_ID_PATTERN, VolumeError, isVolumeError, type Volume, type VolumeInfo, type VolumeStore } from '@volumes/core'
+import { displayVolumeReference, VOLUME_ID_PATTERN, VolumeError, isVolumeError, type Volume, type VolumeInfo, type VolumeStore } from '@volumes/core'
 import { badRequest } from '../errors.js'
 import type { Principal } from './principal.js'
 
@@ -33,8 +33,10 @@ export interface PublicVolumeInfo {
 }
 
 /** 404 `VolumeNotFound`, worded as core words it: what a volume of another team looks like. */
-export const notFound = (idOrName: string, op: string): VolumeError =>
-  new VolumeError('ENOENT', { op, path: idOrName, reason: 'VolumeNotFound', detail: `Volume "${idOrName}" not found` })
+export const notFound = (idOrName: string, op: string): VolumeError => {
+  const shown = displayVolumeReference(idOrName)
+  return new VolumeError('ENOENT', { op, path: shown, reason: 'VolumeNotFound', detail: `Volume "${shown}" not found` })
+}
 
 /**
  * Team ownership of volumes. Every volume belongs to the team in its `volumes.team`
