@@ -1,7 +1,6 @@
 import type { FileMetadata } from '@google-cloud/storage'
 import type { BlobHead, BlobMetadata } from '@volumes/core'
 import { keyOf, type GcsContext } from './config.js'
-import { withCodecKeys } from './posix-keys.js'
 import { formatVersion, metadataDigest } from './version.js'
 
 /** The JSON API object resource, as the client returns it. */
@@ -29,8 +28,8 @@ export function versionOf(resource: GcsObjectResource): string {
 }
 
 /**
- * A {@link BlobHead} for a resource. Its metadata carries codec keys derived from the
- * gcsfuse / gsutil keys where our own are missing (see `withCodecKeys`).
+ * A {@link BlobHead} for a resource, with the user metadata as stored: core's metadata
+ * reader understands the gcsfuse / gsutil keys, and fsck needs to see which form is there.
  */
 export function toBlobHead(context: GcsContext, resource: GcsObjectResource): BlobHead {
   const updated = resource.updated ?? resource.timeCreated
@@ -40,6 +39,6 @@ export function toBlobHead(context: GcsContext, resource: GcsObjectResource): Bl
     version: versionOf(resource),
     lastModified: updated ? new Date(updated) : new Date(0),
     contentType: resource.contentType,
-    metadata: withCodecKeys(userMetadata(resource)),
+    metadata: userMetadata(resource),
   }
 }

@@ -1,7 +1,7 @@
 import type { Bucket } from '@google-cloud/storage'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decodeAttributes, encodeAttributes, VolumeStore, type PosixAttributes } from '@volumes/core'
-import { formatRfc3339Nano, GcsBlobStore, gcsPosixKeys, parseRfc3339Nano, withCodecKeys, withPosixKeys } from '@volumes/gcs'
+import { decodeAttributes, encodeAttributes, formatTimestamp as formatTimestampOf, VolumeStore, type PosixAttributes } from '@volumes/core'
+import { formatRfc3339Nano, GcsBlobStore, gcsPosixKeys, parseRfc3339Nano, withPosixKeys } from '@volumes/gcs'
 import { describeWithService, provideService, startFakeGcs } from '@volumes/testkit'
 import { emulatorStorage, freshBucket } from './fixture.js'
 
@@ -34,15 +34,23 @@ describe('gcsfuse / gsutil key translation', () => {
     expect(withPosixKeys({ mode: 'rw-r--r--', [gcsPosixKeys.mode]: '755' })).toEqual({ mode: 'rw-r--r--' })
   })
 
-  it('reads codec keys back from gcsfuse keys, and gsutil whole-second times, when ours are missing', () => {
-    const decoded = decodeAttributes(withCodecKeys(gcsfuseStyle), 'file', new Date(0))
+  it('core reads gcsfuse keys, and gsutil whole-second times, when ours are missing', () => {
+    const decoded = decodeAttributes(gcsfuseStyle, 'file', new Date(0))
     expect(decoded).toMatchObject({ type: 'file', mode: 0o640, uid: 1000, gid: 100, mtimeNs, atimeNs: mtimeNs, ctimeNs: mtimeNs })
-    const gsutil = withCodecKeys({ [gcsPosixKeys.fileMtime]: '1700000000', [gcsPosixKeys.fileAtime]: '1690000000' })
-    expect(gsutil).toMatchObject({ mtime: '1700000000.000000000', atime: '1690000000.000000000' })
+    const gsutil = decodeAttributes({ [gcsPosixKeys.fileMtime]: '1700000000', [gcsPosixKeys.fileAtime]: '1690000000' }, 'file', new Date(0))
+    expect(gsutil).toMatchObject({ mtimeNs: 1_700_000_000_000_000_000n, atimeNs: 1_690_000_000_000_000_000n })
   })
 
   it('keeps our own keys when both are present', () => {
-    expect(withCodecKeys({ ...gcsfuseStyle, mode: '33261', uid: '7', mtime: '5.000000001' })).toMatchObject({ mode: '33261', uid: '7', gid: '100', mtime: '5.000000001' })
+    expect(decodeAttributes({ ...gcsfuseStyle, mode: '33261', uid: '7', mtime: formatTimestampOf(mtimeNs) }, 'file', new Date(0))).toMatchObject({ mode: 0o755, uid: 7, gid: 100, mtimeNs })
+  })
+
+  it('keeps setuid, setgid and sticky bits in goog-reserved-posix-mode', () => {
+    for (const mode of [0o4755, 0o2750, 0o1777, 0o600]) {
+      const stored = withPosixKeys(encodeAttributes({ ...attributes, mode }))
+      expect(stored[gcsPosixKeys.mode]).toBe(mode.toString(8).padStart(3, '0'))
+      expect(decodeAttributes({ [gcsPosixKeys.mode]: stored[gcsPosixKeys.mode]! }, 'file', new Date(0)).mode).toBe(mode)
+    }
   })
 })
 
@@ -74,12 +82,13 @@ describeWithService('gcsfuse keys on fake-gcs-server', service, (gcs) => {
     expect(await rawMetadata('p/stream.txt')).toMatchObject(gcsfuseStyle)
   })
 
-  it('an object written by gcsfuse reads back with codec keys, in head and in list', async () => {
+  it('an object written by gcsfuse reads back as stored, in head and in list, and core decodes it', async () => {
     await bucket.file('p/fuse/by-gcsfuse').save('from gcsfuse', { resumable: false, metadata: { metadata: gcsfuseStyle } })
     const head = await store.head('fuse/by-gcsfuse')
     expect(decodeAttributes(head?.metadata, 'file', head!.lastModified)).toMatchObject({ mode: 0o640, uid: 1000, gid: 100, mtimeNs })
     const [listed] = (await store.list('fuse/')).objects
-    expect(listed?.metadata).toMatchObject({ mode: String(0o640), uid: '1000', gid: '100', mtime: '1700000000.123456789' })
+    expect(listed?.metadata).toEqual(gcsfuseStyle)
+    expect(decodeAttributes(listed?.metadata, 'file', listed!.lastModified)).toMatchObject({ mode: 0o640, uid: 1000, gid: 100, mtimeNs })
   })
 
   it('setMetadata keeps the derived keys in step, and removes them with their codec keys', async () => {
