@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real services the tests need (MinIO, fake-gcs-server, redis-server...)
+# Installs the real services the tests need (MinIO, fake-gcs-server, redis-server, rclone,
+# toxiproxy, a Docker engine for the container tests...)
 # where they are missing. Built binaries are cached outside the repo in
 # ${VOLUMES_BIN_DIR:-$HOME/.cache/volumes-bin} and reused on later runs.
 # Each service has its own script in scripts/install/.

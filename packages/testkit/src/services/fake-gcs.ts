@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { localImage, startHostContainer } from './container.js'
 import { binaryCacheDir, dockerAvailable, findBinary, freePort, ServiceUnavailableError, startProcess, waitUntil, type TestService } from './test-service.js'
 
 /**
@@ -19,12 +20,12 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** The arguments that make the emulator serve plain HTTP on loopback and hand out upload URLs that point back to it. */
-function serverArgs(port: number, containerPort = port): string[] {
+function serverArgs(port: number): string[] {
   const self = `127.0.0.1:${port}`
   return [
     '-scheme', 'http',
-    '-host', containerPort === port ? '127.0.0.1' : '0.0.0.0',
-    '-port', String(containerPort),
+    '-host', '127.0.0.1',
+    '-port', String(port),
     '-backend', 'memory',
     '-public-host', self,
     '-external-url', `http://${self}`,
@@ -43,12 +44,15 @@ function installedVersion(binary: string): string | undefined {
 /**
  * Provides fake-gcs-server, the GCS emulator: the endpoint in `VOLUMES_GCS_ENDPOINT` first,
  * then the local binary (built by `scripts/install/fake-gcs-server.sh`) on 127.0.0.1 with the
- * in-memory backend, then a `fsouza/fake-gcs-server` container where a Docker engine runs.
+ * in-memory backend, then a container of the local image `volumes-test/fake-gcs-server:local`
+ * (built from that binary by `docker/build-images.sh`, started by testcontainers in host network
+ * mode) where a Docker engine runs; `{ container: true }` goes to the container at once.
  *
  * `url` is the endpoint to give `@google-cloud/storage` as `apiEndpoint`;
  * `details.projectId` is a project id it accepts.
  */
-export async function startFakeGcs(): Promise<TestService> {
+export async function startFakeGcs(options: { readonly container?: boolean } = {}): Promise<TestService> {
+  if (options.container) return startFakeGcsContainer()
   const fromEnv = process.env.VOLUMES_GCS_ENDPOINT
   if (fromEnv) {
     const url = fromEnv.replace(/\/+$/, '')
@@ -80,33 +84,21 @@ export async function startFakeGcs(): Promise<TestService> {
     }
   }
 
-  if (dockerAvailable()) {
-    const { GenericContainer } = await import('testcontainers')
-    const port = await freePort()
-    const containerPort = 4443
-    const container = await new GenericContainer(`fsouza/fake-gcs-server:${fakeGcsServerVersion.slice(1)}`)
-      .withExposedPorts({ container: containerPort, host: port })
-      .withCommand(serverArgs(port, containerPort))
-      .start()
-    const url = `http://127.0.0.1:${port}`
-    try {
-      await waitUntil('fake-gcs-server container', () => answers(url), 60_000)
-    } catch (error) {
-      await container.stop()
-      throw error
-    }
-    return {
-      name: 'fake-gcs-server',
-      url,
-      source: 'container',
-      details: { projectId, containerId: container.getId() },
-      stop: async () => {
-        await container.stop()
-      },
-    }
-  }
+  if (dockerAvailable()) return startFakeGcsContainer()
 
   throw new ServiceUnavailableError(
     `no fake-gcs-server: set VOLUMES_GCS_ENDPOINT, or run scripts/install/fake-gcs-server.sh (builds ${fakeGcsServerVersion} into ${binaryCacheDir()}), or start a Docker engine`,
   )
+}
+
+async function startFakeGcsContainer(): Promise<TestService> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const container = await startHostContainer({
+    image: localImage('fake-gcs-server'),
+    command: ['/fake-gcs-server', ...serverArgs(port)],
+    ready: () => answers(url),
+    what: `fake-gcs-server on ${url}`,
+  })
+  return { name: 'fake-gcs-server', url, source: 'container', details: { projectId, containerId: container.id }, stop: () => container.stop() }
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
+import { localImage, startHostContainer } from './container.js'
 import { dockerAvailable, findBinary, freePort, ServiceUnavailableError, startProcess, waitUntil, type ManagedProcess, type TestService } from './test-service.js'
 
 /** A MinIO (or any S3-compatible endpoint) for tests. */
@@ -26,6 +27,11 @@ export interface MinioService extends TestService {
 export interface StartMinioOptions {
   /** Require a server the harness can stop and restart: skips `VOLUMES_S3_ENDPOINT`. */
   readonly restartable?: boolean
+  /**
+   * Only a container: the `volumes-test/minio:local` image (`docker/build-images.sh`) started by
+   * testcontainers in host network mode, skipping `VOLUMES_S3_ENDPOINT` and the binary.
+   */
+  readonly container?: boolean
 }
 
 const ROOT_USER = 'volumes-test'
@@ -86,13 +92,15 @@ function untrack(server: ManagedProcess): void {
  * 2. the `minio` binary (PATH or the binary cache; `scripts/install/minio.sh` builds it),
  *    started on 127.0.0.1 on a free port with a temporary data directory and fixed root
  *    credentials, ready once `/minio/health/live` and then `/minio/health/cluster` answer;
- * 3. a `minio/minio` container where a Docker engine runs.
+ * 3. a container of the local image `volumes-test/minio:local` (built from the binary by
+ *    `docker/build-images.sh`) where a Docker engine runs, or first with `{ container: true }`.
  * Only the binary can be halted and restarted. Buckets are the caller's to create.
  *
  * @example
  * const minio = await provideService('MinIO', () => startMinio())
  */
 export async function startMinio(options: StartMinioOptions = {}): Promise<MinioService> {
+  if (options.container) return startMinioContainer()
   const fromEnv = process.env.VOLUMES_S3_ENDPOINT
   if (fromEnv && !options.restartable) {
     const accessKeyId = process.env.VOLUMES_S3_ACCESS_KEY
@@ -180,16 +188,19 @@ async function startMinioBinary(binary: string): Promise<MinioService> {
 }
 
 async function startMinioContainer(): Promise<MinioService> {
-  const { MinioContainer } = await import('@testcontainers/minio')
-  const container = await new MinioContainer('minio/minio:latest').withUsername(ROOT_USER).withPassword(ROOT_PASSWORD).start()
-  const endpoint = container.getConnectionUrl()
-  await waitUntil(`minio container on ${endpoint}`, () => live(endpoint), 30_000)
+  const port = await freePort()
+  const endpoint = `http://127.0.0.1:${port}`
+  const container = await startHostContainer({
+    image: localImage('minio'),
+    command: ['/minio', 'server', '/data', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${await freePort()}`, '--certs-dir', '/tmp/certs'],
+    env: { MINIO_ROOT_USER: ROOT_USER, MINIO_ROOT_PASSWORD: ROOT_PASSWORD, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' },
+    ready: () => live(endpoint),
+    what: `minio on ${endpoint}`,
+  })
   return {
     name: 'minio', url: endpoint, endpoint, source: 'container', accessKeyId: ROOT_USER, secretAccessKey: ROOT_PASSWORD, region: REGION, restartable: false,
-    details: { endpoint, containerId: container.getId() },
-    stop: async () => {
-      await container.stop()
-    },
+    details: { endpoint, containerId: container.id },
+    stop: () => container.stop(),
     halt: unsupported('halt'), resume: unsupported('resume'), restart: unsupported('restart'),
   }
 }
