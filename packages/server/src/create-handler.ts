@@ -8,6 +8,8 @@ import { authenticate, requireApiKey } from './auth/principal.js'
 import { Tenancy } from './auth/tenancy.js'
 import { VolumeTokens } from './auth/volume-tokens.js'
 import { defineRoute, type AppEnv, type ServerDeps, type ServerLimits, type VolumesApp } from './context.js'
+import { mountE2bRoutes } from './e2b/mount.js'
+import type { E2bOptions } from './e2b/options.js'
 import { describeError, errorResponse, HttpError } from './errors.js'
 import { createLogger, logRequest, silentLogger, type RequestLogger } from './logging.js'
 import { ServerMetrics, type MetricsOptions } from './metrics.js'
@@ -42,6 +44,8 @@ export interface VolumesHandlerOptions {
   readonly logger?: RequestLogger | false | undefined
   /** Metrics options, or a {@link ServerMetrics} to share; `public: true` serves `/metrics` without credentials. */
   readonly metrics?: (MetricsOptions & { readonly public?: boolean | undefined }) | ServerMetrics | undefined
+  /** The E2B-compatible Volumes API (the official `e2b` SDK works against it): where, or `false` for none. Default under `/e2b`. */
+  readonly e2b?: E2bOptions | false | undefined
 }
 
 /** A request handler over a VolumeStore: mount `fetch` anywhere that speaks `Request`/`Response`. */
@@ -149,6 +153,7 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
     },
   })
   methodNotAllowed(app)
+  if (options.e2b !== false) mountE2bRoutes(app, deps, options.e2b ?? {})
 
   app.notFound((c) => {
     const error = new HttpError('ENOENT', `no such route: ${c.req.method} ${rawPathname(c.req.url).slice(0, 200)}`, { op: 'route', reason: 'NoSuchRoute' })

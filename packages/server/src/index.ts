@@ -10,3 +10,4 @@ export { ServerMetrics, type MetricsOptions, type RequestRecord } from './metric
 export { createLogger, type RequestLogger } from './logging.js'
 export { openApiDocument, openApiPath, type JsonSchema, type OpenApiDocument } from './openapi.js'
 export type { BodyLimits } from './streaming.js'
+export type { E2bOptions } from './e2b/options.js'
