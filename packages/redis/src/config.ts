@@ -37,6 +37,23 @@ export interface RedisLeaseManagerOptions {
    * every acquire (the strictest setting, and the slowest). Default 1000.
    */
   readonly tokenBlockSize?: number
+  /**
+   * Replicas that must acknowledge every acquire and renewal (`WAIT`) before it counts, so that
+   * a failover to one of them keeps the lease and its fencing token. `'auto'` (default): the
+   * fewest replicas any master had at a check (see `checkIntervalMs`), never lowered while the
+   * manager lives; 0: never wait (a failover can then lose leases and reissue tokens).
+   */
+  readonly waitForReplicas?: number | 'auto'
+  /** How long an acquire or renewal waits for its replicas before failing with EAGAIN (reason `ReplicaTimeout`). Default 1000 ms. */
+  readonly replicaTimeoutMs?: number
+  /**
+   * Period, ms, of the background check of the servers: `maxmemory-policy` (an evicting policy
+   * set after start-up refuses acquires from then on), replicas, and signs of lost state
+   * (`run_id` changed, `evicted_keys` grew), after which every held lease is checked and those
+   * Redis no longer holds fire their signal. Also run after each reconnection. 0: only then.
+   * Default 10000.
+   */
+  readonly checkIntervalMs?: number
 }
 
 /** True for an ioredis client (Redis or Cluster), as opposed to options to build one. */

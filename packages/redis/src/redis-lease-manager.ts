@@ -1,16 +1,18 @@
 import { performance } from 'node:perf_hooks'
-import { HeldLease, isVolumeError, throwIfAborted, validateTtl, VolumeError, type AcquireOptions, type Lease, type LeaseBackend, type LeaseInfo, type LeaseManager, type LeaseMode } from '@volumes/core'
+import { HeldLease, throwIfAborted, validateTtl, VolumeError, type AcquireOptions, type Lease, type LeaseBackend, type LeaseInfo, type LeaseManager, type LeaseMode } from '@volumes/core'
 import { isCluster, resolveClient, type RedisClient, type RedisLeaseManagerOptions } from './config.js'
 import { attachedError, toVolumeError } from './errors.js'
-import { checkEvictionPolicy, type EvictionCheckOptions } from './eviction-check.js'
 import { checkId, LeaseKeys } from './keys.js'
 import { defineLeaseScripts, type LeaseScripts } from './lua-command.js'
+import { replicaTimeout, runReplicated, type ReplicaWait } from './replicated.js'
+import { ServerWatch } from './server-watch.js'
 import { TokenReserver, type TokenFloor } from './token-floor.js'
 
 const closedError = (): VolumeError => new VolumeError('EINVAL', { op: 'connect', reason: 'ManagerClosed', detail: 'lease manager is closed' })
 
 /** Attempts of one acquire at reserving a token block before giving up with EAGAIN. */
 const MAX_RESERVATIONS = 8
+type AcquireReply = [number, number | string, number?, number?]
 const modes: ReadonlySet<string> = new Set<LeaseMode>(['exclusive', 'shared', 'readonly'])
 
 /**
@@ -23,8 +25,12 @@ const modes: ReadonlySet<string> = new Set<LeaseMode>(['exclusive', 'shared', 'r
  *   the monotonic clock ({@link HeldLease}), which starts counting before the request is sent;
  * - the fencing token is a per-volume counter (`HINCRBY`) that only grows; with a
  *   `tokenFloor` it also survives Redis losing its data (see {@link TokenFloor});
- * - on first use, `maxmemory-policy` is checked on every server: a policy that can evict
- *   lease keys is refused with EINVAL unless `allowEvictingPolicy`;
+ * - with replicas (`waitForReplicas`), an acquire or renewal counts only once the replicas
+ *   acknowledged it (`WAIT`), so a failover keeps leases and tokens; else it fails with EAGAIN;
+ * - on first use, after each reconnection and every `checkIntervalMs`, `maxmemory-policy` is
+ *   checked on every server: a policy that can evict lease keys refuses acquires with EINVAL
+ *   unless `allowEvictingPolicy`; when state may have been lost (a failover or restart, keys
+ *   evicted), every held lease is checked and those Redis lost fire their signal;
  * - a conflicting acquire rejects with EBUSY, reason `VolumeAttached`; Redis failures reject
  *   with EAGAIN / ETIMEDOUT (temporary) or EIO.
  *
@@ -41,21 +47,20 @@ export class RedisLeaseManager implements LeaseManager {
   /** A single server can update the holder index in the same script; a Cluster cannot. */
   readonly #inlineIndex: boolean
   readonly #reserver: TokenReserver | undefined
-  readonly #evictionCheck: EvictionCheckOptions
+  readonly #logger: { warn(message: string): void }
+  readonly #watch: ServerWatch
+  readonly #waitForReplicas: number | 'auto'
+  readonly #replicaTimeoutMs: number
   readonly #leases = new Set<HeldLease>()
-  #checked = false
-  #checking: Promise<void> | undefined
   #closed = false
   #down = false
-  readonly #recheck = (): void => {
-    this.#checked = false
-    this.#checking = undefined
+  readonly #reconnected = (): void => {
     this.#down = false
   }
   readonly #connectionError = (error: Error): void => {
     if (this.#down || this.#closed) return
     this.#down = true
-    this.#evictionCheck.logger.warn(`@volumes/redis: Redis connection error, retrying: ${error.message}`)
+    this.#logger.warn(`@volumes/redis: Redis connection error, retrying: ${error.message}`)
   }
   readonly #backend: LeaseBackend = {
     renew: (lease, ttlMs) => this.#renew(lease, ttlMs),
@@ -75,13 +80,18 @@ export class RedisLeaseManager implements LeaseManager {
     this.#owned = owned
     this.#inlineIndex = !isCluster(client)
     this.#scripts = defineLeaseScripts(client)
-    this.#evictionCheck = {
+    this.#logger = options.logger ?? console
+    this.#waitForReplicas = options.waitForReplicas ?? 'auto'
+    this.#replicaTimeoutMs = options.replicaTimeoutMs ?? 1000
+    // A reconnection may reach another server (a restart, a failover): the watch checks it again.
+    this.#watch = new ServerWatch(client, {
       allowEvictingPolicy: options.allowEvictingPolicy ?? false,
       onConfigUnavailable: options.onConfigUnavailable ?? 'warn',
-      logger: options.logger ?? console,
-    }
-    // A reconnection may reach another server (a restart, a failover): check its policy again.
-    client.on('ready', this.#recheck)
+      logger: this.#logger,
+      intervalMs: options.checkIntervalMs ?? 10_000,
+      onSuspectLoss: (why) => void this.#audit(why),
+    })
+    client.on('ready', this.#reconnected)
     // A client we built is ours to watch: one warning per outage (commands report the errors).
     if (owned) client.on('error', this.#connectionError)
   }
@@ -92,23 +102,12 @@ export class RedisLeaseManager implements LeaseManager {
   }
 
   /**
-   * Runs the start-up check (`maxmemory-policy`) now rather than on first use.
-   * Rejects with EINVAL (reason `EvictingPolicy`) when Redis may evict lease keys.
+   * Runs the start-up check (`maxmemory-policy`, replicas) now rather than on first use.
+   * Rejects with EINVAL (reason `EvictingPolicy`) while Redis may evict lease keys.
    */
   async ready(): Promise<void> {
-    if (this.#checked) return
     if (this.#closed) throw closedError()
-    this.#checking ??= checkEvictionPolicy(this.#client, this.#evictionCheck).then(
-      () => {
-        this.#checked = true
-      },
-      (error: unknown) => {
-        // A refused policy stays refused; a connection failure is tried again next time.
-        if (!isVolumeError(error)) this.#checking = undefined
-        throw toVolumeError(error, 'connect')
-      },
-    )
-    return this.#checking
+    await this.#watch.ready()
   }
 
   async acquire(volumeId: string, holderId: string, options: AcquireOptions = {}): Promise<Lease> {
@@ -118,8 +117,7 @@ export class RedisLeaseManager implements LeaseManager {
     const mode = options.mode ?? 'exclusive'
     if (!modes.has(mode)) throw new VolumeError('EINVAL', { op: 'acquire', path: volumeId, reason: 'InvalidMode', detail: `mode must be exclusive, shared or readonly, got ${String(mode)}` })
     const ttlMs = validateTtl(options.ttlMs)
-    if (this.#closed) throw closedError()
-    if (!this.#checked) await this.ready()
+    await this.ready()
     const keys = [this.#keys.volume(volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
     let floorSeen = ''
@@ -127,13 +125,18 @@ export class RedisLeaseManager implements LeaseManager {
     for (let attempt = 0; attempt <= MAX_RESERVATIONS; attempt++) {
       const grantedAt = performance.now()
       const args = this.#reserver ? [volumeId, holderId, mode, ttlMs, floorSeen, ceiling] : [volumeId, holderId, mode, ttlMs]
-      const reply = await this.#scripts.acquire(keys, args).catch((error: unknown) => {
+      const wait = this.#replicaWait()
+      const { reply, acked } = await (wait ? runReplicated<AcquireReply>(this.#client, 'volumesLease_acquire', keys, args, wait) : this.#scripts.acquire(keys, args).then((reply) => ({ reply, acked: 0 }))).catch((error: unknown) => {
         throw toVolumeError(error, 'acquire', volumeId)
       })
       const [status, value, extra = 0, horizon = 0] = reply
       if (status === 0) throw attachedError(volumeId, String(value))
       if (status === 1) {
         const token = Number(value)
+        if (wait && acked < wait.replicas) {
+          await this.#scripts.release(keys, [volumeId, holderId, String(token)]).catch(() => undefined)
+          throw replicaTimeout('acquire', volumeId, acked, wait, 'the lease was granted but not replicated, and was released')
+        }
         if (!this.#inlineIndex) await this.#indexAfterGrant(volumeId, holderId, token, horizon)
         return this.#hold({ volumeId, holderId, mode, token }, ttlMs, options.autoRenew ?? true, grantedAt)
       }
@@ -157,7 +160,7 @@ export class RedisLeaseManager implements LeaseManager {
 
   async listByHolder(holderId: string): Promise<LeaseInfo[]> {
     checkId('holder', holderId, 'listByHolder')
-    if (!this.#checked) await this.ready()
+    await this.ready()
     const volumeIds = (await this.#scripts.index([this.#keys.holderIndex(holderId)], ['list']).catch((error: unknown) => {
       throw toVolumeError(error, 'listByHolder', holderId)
     })) as string[]
@@ -169,7 +172,7 @@ export class RedisLeaseManager implements LeaseManager {
   async forceRelease(volumeId: string, holderId: string, _reason: string): Promise<boolean> {
     checkId('volume', volumeId, 'forceRelease')
     checkId('holder', holderId, 'forceRelease')
-    if (!this.#checked) await this.ready()
+    await this.ready()
     return (await this.#release(volumeId, holderId, '', 'forceRelease')) === 1
   }
 
@@ -177,11 +180,32 @@ export class RedisLeaseManager implements LeaseManager {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#client.off('ready', this.#recheck)
+    this.#watch.close()
+    this.#client.off('ready', this.#reconnected)
     this.#client.off('error', this.#connectionError)
     for (const lease of [...this.#leases]) lease.markLost('lease manager closed')
     this.#leases.clear()
     if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect())
+  }
+
+  /** The replicas to wait for now, or undefined for none. */
+  #replicaWait(): ReplicaWait | undefined {
+    const replicas = this.#waitForReplicas === 'auto' ? this.#watch.replicas : this.#waitForReplicas
+    return replicas > 0 ? { replicas, timeoutMs: this.#replicaTimeoutMs } : undefined
+  }
+
+  /**
+   * Checks every lease held here against Redis and fires the signal of those it no longer
+   * holds under their token (lost in a failover, a restart, an eviction). A lease that cannot
+   * be checked now is left to its renewal.
+   */
+  async #audit(why: string): Promise<void> {
+    await Promise.all(
+      [...this.#leases].map(async (lease) => {
+        const entries = await this.#inspect(lease.volumeId, lease.holderId, false).catch(() => undefined)
+        if (entries && !entries.some((entry) => entry.token === lease.token)) lease.markLost(`${why}; Redis no longer holds this lease`)
+      }),
+    )
   }
 
   #hold(info: Omit<LeaseInfo, 'expiresAt'>, ttlMs: number, autoRenew: boolean, grantedAt: number): Lease {
@@ -193,9 +217,13 @@ export class RedisLeaseManager implements LeaseManager {
   async #renew(lease: LeaseInfo, ttlMs: number): Promise<boolean> {
     const keys = [this.#keys.volume(lease.volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(lease.holderId))
+    const args = [lease.volumeId, lease.holderId, String(lease.token), ttlMs]
+    const wait = this.#replicaWait()
     try {
-      const [expires, horizon] = await this.#scripts.renew(keys, [lease.volumeId, lease.holderId, String(lease.token), ttlMs])
+      const { reply, acked } = wait ? await runReplicated<[number, number]>(this.#client, 'volumesLease_renew', keys, args, wait) : { reply: await this.#scripts.renew(keys, args), acked: 0 }
+      const [expires, horizon] = reply
       if (expires === 0) return false
+      if (wait && acked < wait.replicas) throw replicaTimeout('renew', lease.volumeId, acked, wait, 'the renewal was not replicated; the lease keeps its previous expiry')
       if (horizon !== 0 && !this.#inlineIndex) await this.#moveIndexHorizon(lease, horizon)
       return true
     } catch (error) {
@@ -210,7 +238,7 @@ export class RedisLeaseManager implements LeaseManager {
    */
   async #moveIndexHorizon(lease: LeaseInfo, horizon: number): Promise<void> {
     await this.#scripts.index([this.#keys.holderIndex(lease.holderId)], ['add', lease.volumeId, horizon]).catch((error: unknown) => {
-      this.#evictionCheck.logger.warn(`@volumes/redis: could not update the holder index of "${lease.holderId}" for ${lease.volumeId}: ${(error as Error).message}`)
+      this.#logger.warn(`@volumes/redis: could not update the holder index of "${lease.holderId}" for ${lease.volumeId}: ${(error as Error).message}`)
     })
   }
 
@@ -237,9 +265,10 @@ export class RedisLeaseManager implements LeaseManager {
     }
   }
 
-  async #inspect(volumeId: string, holderId: string): Promise<LeaseInfo[]> {
+  /** Live entries of the volume (of one holder, or all for ''); `checked` false skips the server check (the audit runs while a check refuses). */
+  async #inspect(volumeId: string, holderId: string, checked = true): Promise<LeaseInfo[]> {
     checkId('volume', volumeId, 'inspect')
-    if (!this.#checked) await this.ready()
+    if (checked) await this.ready()
     const flat = await this.#scripts.inspect([this.#keys.volume(volumeId)], [holderId]).catch((error: unknown) => {
       throw toVolumeError(error, 'inspect', volumeId)
     })

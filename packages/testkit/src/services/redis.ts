@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { localImage, startHostContainer } from './container.js'
 import { dockerAvailable, findBinary, freePort, ServiceUnavailableError, startProcess, waitUntil, type ManagedProcess, type TestService } from './test-service.js'
+import { clusterNodes, redisNode, replicationInfo, type RedisNodeProcess } from './redis-node.js'
 
 /** A redis-server for tests. */
 export interface RedisService extends TestService {
@@ -17,10 +18,20 @@ export interface RedisService extends TestService {
   restart(): Promise<void>
 }
 
-/** A Redis Cluster for tests: three masters, no replicas. */
+/** A Redis Cluster for tests: three masters, and a replica each if asked. */
 export interface RedisClusterService extends TestService {
-  /** The masters, for `new Cluster(nodes)`. */
+  /** The masters at start-up, for `new Cluster(nodes)`. */
   readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>
+  /** Every server the harness started (masters and replicas), to kill or pause; empty for a cluster named in the environment. */
+  readonly servers: readonly RedisNodeProcess[]
+}
+
+/** Options of {@link startRedisCluster}. */
+export interface StartRedisClusterOptions {
+  /** Replicas per master (`--cluster-replicas`). Default 0. Needs the local binaries (not `VOLUMES_REDIS_CLUSTER_NODES`). */
+  readonly replicas?: number
+  /** `cluster-node-timeout`: how long a silent master takes to be failed over. Default 5000 ms. */
+  readonly nodeTimeoutMs?: number
 }
 
 /** Options of {@link startRedis}. */
@@ -33,8 +44,9 @@ export interface StartRedisOptions {
 
 /**
  * Sends one command to a Redis server over a fresh connection and returns the reply
- * (simple string, bulk string or integer as text; an error reply rejects).
- * Dependency-free on purpose: the harness needs only PING, CLUSTER INFO and CONFIG.
+ * (simple string, bulk string or integer as text, a flat array of bulk strings joined with
+ * newlines; an error reply rejects). Dependency-free on purpose: the
+ * harness needs only PING, INFO, CLUSTER INFO / NODES, CONFIG and SENTINEL GET-MASTER-ADDR-BY-NAME.
  */
 export function redisCommand(host: string, port: number, args: readonly string[], timeoutMs = 2000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -61,6 +73,20 @@ export function redisCommand(host: string, port: number, args: readonly string[]
         if (length < 0) return done(undefined, '')
         if (buffer.length >= lineEnd + 2 + length) done(undefined, buffer.subarray(lineEnd + 2, lineEnd + 2 + length).toString())
         return
+      }
+      if (kind === '*') {
+        // A flat array of bulk strings (SENTINEL GET-MASTER-ADDR-BY-NAME), joined with newlines.
+        const items: string[] = []
+        let at = lineEnd + 2
+        for (let i = 0; i < Number(line); i++) {
+          const end = buffer.indexOf('\r\n', at)
+          if (end < 0) return
+          const length = Number(buffer.subarray(at + 1, end).toString())
+          if (buffer.length < end + 2 + length + 2) return
+          items.push(buffer.subarray(end + 2, end + 2 + length).toString())
+          at = end + 2 + length + 2
+        }
+        return done(undefined, items.join('\n'))
       }
       done(new Error(`unexpected reply to ${args[0]}: ${buffer.toString().slice(0, 200)}`))
     })
@@ -178,41 +204,51 @@ async function freePorts(count: number): Promise<number[]> {
 
 /**
  * Provides a Redis Cluster of three masters: `VOLUMES_REDIS_CLUSTER_NODES` (`host:port,host:port,...`)
- * first, else three `redis-server --cluster-enabled yes` on 127.0.0.1 joined with
- * `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`, returned once every
- * node reports `cluster_state:ok`.
+ * first (without replicas only), else `3 × (1 + replicas)` `redis-server --cluster-enabled yes`
+ * on 127.0.0.1 joined with `redis-cli --cluster create ... --cluster-replicas <n> --cluster-yes`,
+ * returned once every node reports `cluster_state:ok` and every replica is in sync.
  */
-export async function startRedisCluster(): Promise<RedisClusterService> {
+export async function startRedisCluster(options: StartRedisClusterOptions = {}): Promise<RedisClusterService> {
+  const replicas = options.replicas ?? 0
   const fromEnv = process.env.VOLUMES_REDIS_CLUSTER_NODES
-  if (fromEnv) {
+  if (fromEnv && replicas === 0) {
     const nodes = fromEnv.split(',').map((entry) => {
       const [host = '127.0.0.1', port = '6379'] = entry.trim().split(':')
       return { host, port: Number(port) }
     })
-    return { name: 'redis-cluster', url: `redis://${fromEnv.split(',')[0]}`, source: 'env', nodes, details: {}, stop: async () => undefined }
+    return { name: 'redis-cluster', url: `redis://${fromEnv.split(',')[0]}`, source: 'env', nodes, servers: [], details: {}, stop: async () => undefined }
   }
 
   const serverBinary = findBinary('redis-server')
   const cliBinary = findBinary('redis-cli')
   if (!serverBinary || !cliBinary) throw new ServiceUnavailableError('no redis-server / redis-cli binaries for a Redis Cluster: run scripts/install/redis.sh')
   const host = '127.0.0.1'
-  const ports = await freePorts(6)
-  const servers: ManagedProcess[] = []
+  const count = 3 * (1 + replicas)
+  const ports = await freePorts(2 * count)
+  const servers: RedisNodeProcess[] = []
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled(servers.map((server) => server.stop()))
   }
+  let masters: Array<{ host: string; port: number }> = []
   try {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < count; i++) {
       const port = ports[i]!
-      const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-port', String(ports[i + 3]), '--cluster-node-timeout', '5000']
+      const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-port', String(ports[i + count]), '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 5000)]
+      // A replica stopped for a while must still be allowed to take over (tests pause replicas to make them lag).
+      if (replicas > 0) clusterArgs.push('--cluster-replica-validity-factor', '0')
       const server = await startProcess(`redis-cluster-${i}`, serverBinary, (dir) => serverArgs(port, dir, [...clusterArgs, '--cluster-config-file', join(dir, 'nodes.conf')]))
-      servers.push(server)
+      servers.push(redisNode(host, port, server))
       await waitUntil(`redis-server (cluster node ${port})`, () => pong(host, port), 15_000, server.exitReason)
     }
-    const addresses = ports.slice(0, 3).map((port) => `${host}:${port}`)
-    await promisify(execFile)(cliBinary, ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 60_000 })
-    for (const port of ports.slice(0, 3)) {
+    const addresses = ports.slice(0, count).map((port) => `${host}:${port}`)
+    await promisify(execFile)(cliBinary, ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 60_000 })
+    for (const port of ports.slice(0, count)) {
       await waitUntil(`Redis Cluster state ok on ${port}`, async () => (await redisCommand(host, port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok'), 30_000)
+    }
+    const topology = await clusterNodes(host, ports[0]!)
+    masters = topology.filter((node) => node.flags.includes('master')).map((node) => ({ host: node.host, port: node.port }))
+    for (const replica of topology.filter((node) => node.flags.includes('slave'))) {
+      await waitUntil(`replica ${replica.port} in sync`, async () => (await replicationInfo(host, replica.port)).master_link_status === 'up', 30_000)
     }
   } catch (error) {
     await stopAll()
@@ -222,8 +258,9 @@ export async function startRedisCluster(): Promise<RedisClusterService> {
     name: 'redis-cluster',
     url: `redis://${host}:${ports[0]}`,
     source: 'binary',
-    nodes: ports.slice(0, 3).map((port) => ({ host, port })),
-    details: { pids: servers.map((server) => server.child.pid).join(',') },
+    nodes: masters,
+    servers,
+    details: { pids: servers.map((server) => server.pid).join(',') },
     stop: stopAll,
   }
 }
