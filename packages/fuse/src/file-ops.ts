@@ -1,0 +1,162 @@
+import { constants } from 'node:fs'
+import { VolumeError, type EntryInfo } from '@volumes/core'
+import { parentOf } from './attr-cache.js'
+import type { FsState } from './fs-state.js'
+import { OpenFile } from './open-file.js'
+
+const O_ACCMODE = 3
+
+/** The operations on file content: open, create, read, write, truncate, flush, fsync, release. */
+export class FileOps {
+  constructor(private readonly state: FsState) {}
+
+  /** Opens a file; the first handle on a path reads fresh attributes from the store (close-to-open). */
+  async open(path: string, flags: number): Promise<number> {
+    const { state } = this
+    if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) state.checkWritable('open', path)
+    let file = state.openFiles.get(path)
+    if (!file) {
+      const info = await state.lookup(path, true)
+      if (info.type === 'directory') throw new VolumeError('EISDIR', { op: 'open', path })
+      file = state.openFiles.get(path) ?? this.#newFile(path, info, false)
+    }
+    return state.addHandle(file)
+  }
+
+  /** Creates a file locally; it reaches the store on flush (one write, with its mode and owner). */
+  async create(path: string, mode: number): Promise<number> {
+    const { state } = this
+    state.checkWritable('create', path)
+    const now = new Date()
+    const info: EntryInfo = {
+      name: path.slice(path.lastIndexOf('/') + 1),
+      type: 'file',
+      path,
+      size: 0,
+      mode: mode & 0o7777,
+      ...state.config.newOwner,
+      atime: now,
+      mtime: now,
+      ctime: now,
+    }
+    const previous = state.openFiles.get(path)
+    if (previous) previous.unlinked = true
+    const file = this.#newFile(path, info, true)
+    await file.lock.runExclusive(() => file.stage(true))
+    state.cache.invalidate(parentOf(path))
+    state.cache.invalidate(path)
+    return state.addHandle(file)
+  }
+
+  async read(path: string, fd: number, buffer: Uint8Array, length: number, position: number): Promise<number> {
+    return this.state.handle(fd, 'read', path).read(buffer, length, position)
+  }
+
+  async write(path: string, fd: number, buffer: Uint8Array, length: number, position: number): Promise<number> {
+    const { state } = this
+    const file = state.handle(fd, 'write', path)
+    state.checkWritable('write', file.path)
+    await state.checkRoom(file, position + length)
+    return file.lock.runExclusive(async () => {
+      const written = await file.write(buffer, length, position)
+      this.#touched(file)
+      return written
+    })
+  }
+
+  /** `truncate(2)`: an open file's staged copy, or (not open) a new version written at once. */
+  async truncate(path: string, size: number): Promise<void> {
+    const { state } = this
+    state.checkWritable('truncate', path)
+    const open = state.openFiles.get(path)
+    if (open) return this.#truncate(open, size)
+    const info = await state.lookup(path, true)
+    if (info.type === 'directory') throw new VolumeError('EISDIR', { op: 'truncate', path })
+    const file = new OpenFile(state.volume, state.config.cacheDir, path, info, false, state.config.readAhead)
+    try {
+      await state.checkRoom(file, size)
+      await file.lock.runExclusive(async () => {
+        await file.truncate(size)
+        await file.upload()
+      })
+      state.changed(path, file.info)
+      state.usageChanged()
+    } finally {
+      await file.close()
+    }
+  }
+
+  async ftruncate(path: string, fd: number, size: number): Promise<void> {
+    const file = this.state.handle(fd, 'ftruncate', path)
+    this.state.checkWritable('ftruncate', file.path)
+    await this.#truncate(file, size)
+  }
+
+  /** Uploads the file if it changed (close(2) of each descriptor). */
+  async flush(path: string, fd: number): Promise<void> {
+    await this.#upload(this.state.handle(fd, 'flush', path))
+  }
+
+  async fsync(path: string, fd: number): Promise<void> {
+    await this.#upload(this.state.handle(fd, 'fsync', path))
+  }
+
+  /** The last close of a handle: uploads what is left, then drops the staged copy with the last handle. */
+  async release(path: string, fd: number): Promise<void> {
+    const { state } = this
+    const file = state.handles.get(fd)
+    if (!file) return
+    state.handles.delete(fd)
+    try {
+      await this.#upload(file)
+    } catch (error) {
+      state.config.log(`release ${file.path}: changes not written: ${(error as Error).message}`)
+    } finally {
+      if (--file.refs === 0) {
+        if (state.openFiles.get(file.path) === file) state.openFiles.delete(file.path)
+        await file.lock.runExclusive(() => file.close())
+      }
+    }
+  }
+
+  /** Uploads every changed open file (before unmount). Returns the paths that failed. */
+  async flushAll(): Promise<string[]> {
+    const failed: string[] = []
+    for (const file of new Set(this.state.handles.values())) {
+      try {
+        await this.#upload(file)
+      } catch (error) {
+        this.state.config.log(`flush ${file.path}: ${(error as Error).message}`)
+        failed.push(file.path)
+      }
+    }
+    return failed
+  }
+
+  async #truncate(file: OpenFile, size: number): Promise<void> {
+    await this.state.checkRoom(file, size)
+    await file.lock.runExclusive(async () => {
+      await file.truncate(size)
+      this.#touched(file)
+    })
+  }
+
+  async #upload(file: OpenFile): Promise<void> {
+    if (!file.dirty || file.unlinked) return
+    this.state.checkWritable('flush', file.path)
+    await file.lock.runExclusive(() => file.upload())
+    this.state.changed(file.path, file.info)
+    this.state.usageChanged()
+  }
+
+  #touched(file: OpenFile): void {
+    const now = new Date()
+    file.info = { ...file.info, mtime: file.pending.mtime ?? now, ctime: now }
+  }
+
+  #newFile(path: string, info: EntryInfo, created: boolean): OpenFile {
+    const file = new OpenFile(this.state.volume, this.state.config.cacheDir, path, info, created, this.state.config.readAhead)
+    this.state.openFiles.set(path, file)
+    return file
+  }
+}
