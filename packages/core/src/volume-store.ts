@@ -246,6 +246,7 @@ export function openBucketVolume(blobs: BlobStore, options: { prefix?: string; n
     keys: new KeySpace(prefix, blobs.capabilities),
     defaults: options.defaults ?? defaultAttributes,
     concurrency: options.concurrency ?? 16,
+    legacyMarkers: true,
   }
   return new Volume(context, { volumeId: context.volumeId, name: options.name ?? 'bucket', sizeGb: 0, region: 'bucket', createdAt: new Date(0), labels: {} })
 }

@@ -3,6 +3,8 @@ import { collectBytes } from '../blob/body.js'
 import { dateOf, decodeAttributes, encodeAttributes, nanosecondsOf } from '../metadata/codec.js'
 import type { EntryInfo, EntryType, PosixAttributes } from '../metadata/entry-info.js'
 import { baseName } from '../paths/volume-path.js'
+import { metadataSymlinkTarget } from '../metadata/reader.js'
+import { implicitDirectoryTime, withTimes } from './foreign-entries.js'
 import type { VolumeContext } from './volume-context.js'
 
 /** Builds the public info of an entry from its object head (or none, for an implicit directory). */
@@ -23,12 +25,18 @@ export function entryInfoOf(context: VolumeContext, path: string, kind: 'file' |
   }
 }
 
-/** Like {@link entryInfoOf}, reading a symlink's target from its body. */
+/** Like {@link entryInfoOf}, reading a symlink's target from its body, and dating an implicit directory by its newest child. */
 export async function entryInfoWithTarget(context: VolumeContext, path: string, kind: 'file' | 'directory', head: BlobHead | undefined): Promise<EntryInfo> {
   const info = entryInfoOf(context, path, kind, head)
+  if (!head && kind === 'directory') return withTimes(info, await implicitDirectoryTime(context, path))
   if (info.type !== 'symlink' || !head) return info
   const { body } = await context.blobs.get(head.key)
-  return { ...info, target: new TextDecoder().decode(await collectBytes(body)) }
+  return { ...info, target: symlinkTargetOf(new TextDecoder().decode(await collectBytes(body)), head.metadata) }
+}
+
+/** A symlink's target: its body, or (an older gcsfuse symlink, empty body) `gcsfuse_symlink_target`. */
+export function symlinkTargetOf(body: string, metadata: BlobHead['metadata']): string {
+  return body === '' ? (metadataSymlinkTarget(metadata) ?? '') : body
 }
 
 /** Ownership and permission choices a write may carry. */

@@ -1,6 +1,8 @@
 import type { BlobHead } from '../blob/blob-store.js'
 import { VolumeError } from '../errors/volume-error.js'
+import { isDirectoryModeObject } from '../metadata/dialects.js'
 import { ancestorsOf } from '../paths/volume-path.js'
+import { legacyMarkerHead } from './foreign-entries.js'
 import type { VolumeContext } from './volume-context.js'
 
 /** What a path is in the bucket. */
@@ -13,7 +15,8 @@ export type ResolvedEntry =
  * Finds what is at `path`: a file object, a directory marker, or an implicit
  * directory. Two requests in parallel (the file's head and a one-entry listing
  * under the directory prefix, which sees both a marker and any child).
- * A file takes precedence over a directory of the same name (foreign data only).
+ * A file takes precedence over a directory of the same name (foreign data only), except
+ * s3fs's legacy directory forms (see docs/interop.md).
  */
 export async function resolveEntry(context: VolumeContext, path: string, op: string): Promise<ResolvedEntry | undefined> {
   if (path === '/') {
@@ -23,10 +26,13 @@ export async function resolveEntry(context: VolumeContext, path: string, op: str
   const fileKey = context.keys.fileKey(path, op)
   const prefix = context.keys.childPrefix(path)
   const [head, page] = await Promise.all([context.blobs.head(fileKey), context.blobs.list(prefix, { limit: 1 })])
-  if (head) return { kind: 'file', head }
   const first = page.objects[0]
-  if (first?.key === prefix) return { kind: 'directory', head: first.metadata ? first : ((await context.blobs.head(prefix)) ?? first) }
-  if (first || page.prefixes.length > 0) return { kind: 'directory', head: undefined }
+  const marker = first?.key === prefix ? (first.metadata ? first : ((await context.blobs.head(prefix)) ?? first)) : undefined
+  if (head && !isDirectoryModeObject(head.size, head.metadata)) return { kind: 'file', head }
+  // s3fs's legacy forms: a zero-byte object with directory mode bits, a `_$folder$` marker; ours wins
+  if (head || marker) return { kind: 'directory', head: marker ?? head }
+  const legacy = context.legacyMarkers ? await legacyMarkerHead(context, path, op) : undefined
+  if (legacy || first || page.prefixes.length > 0) return { kind: 'directory', head: legacy }
   return undefined
 }
 

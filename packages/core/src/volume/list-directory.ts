@@ -1,10 +1,12 @@
 import type { BlobHead } from '../blob/blob-store.js'
 import { VolumeError } from '../errors/volume-error.js'
+import { isDirectoryModeObject, legacyMarkerDirectory } from '../metadata/dialects.js'
 import type { EntryInfo } from '../metadata/entry-info.js'
 import { joinPath } from '../paths/volume-path.js'
 import { mapConcurrent } from '../util/map-concurrent.js'
 import { requireDirectory } from './entry-resolver.js'
 import { entryInfoOf } from './entry-info-of.js'
+import { implicitDirectoryTime, withTimes } from './foreign-entries.js'
 import type { VolumeContext } from './volume-context.js'
 
 /** Deepest listing `list` accepts. */
@@ -24,6 +26,8 @@ interface Child {
   readonly head: BlobHead | undefined
   /** The key to `head` when the listing did not carry metadata. */
   readonly headKey: string | undefined
+  /** A directory's legacy `<name>_$folder$` marker, listed beside it. */
+  readonly legacy?: BlobHead | undefined
 }
 
 /** Lists a directory, depth-first, each directory followed by its own entries when `depth` > 1. */
@@ -38,9 +42,7 @@ export async function listDirectory(context: VolumeContext, path: string, option
 
 async function listLevel(context: VolumeContext, path: string, depth: number, signal: AbortSignal | undefined): Promise<EntryInfo[]> {
   const children = await readChildren(context, path, signal)
-  const entries = await mapConcurrent(children, context.concurrency, async (child) =>
-    entryInfoOf(context, child.path, child.kind, child.headKey ? ((await context.blobs.head(child.headKey, { signal })) ?? child.head) : child.head),
-  signal)
+  const entries = await mapConcurrent(children, context.concurrency, (child) => childInfo(context, child, signal), signal)
   if (depth === 1) return entries
   const nested = await mapConcurrent(entries, Math.max(1, Math.floor(context.concurrency / 4)), (entry) =>
     entry.type === 'directory' ? listLevel(context, entry.path, depth - 1, signal) : Promise.resolve([]),
@@ -48,17 +50,30 @@ async function listLevel(context: VolumeContext, path: string, depth: number, si
   return entries.flatMap((entry, index) => [entry, ...nested[index]!])
 }
 
+/** A child's info: a zero-byte file with directory bits is s3fs's legacy directory; a directory without a marker falls back to its legacy `_$folder$` marker, then is implicit. */
+async function childInfo(context: VolumeContext, child: Child, signal: AbortSignal | undefined): Promise<EntryInfo> {
+  const head = child.headKey ? ((await context.blobs.head(child.headKey, { signal })) ?? child.head) : child.head
+  if (child.kind === 'file') return entryInfoOf(context, child.path, head && isDirectoryModeObject(head.size, head.metadata) ? 'directory' : 'file', head)
+  if (head) return entryInfoOf(context, child.path, 'directory', head)
+  const legacy = child.legacy && (child.legacy.metadata ? child.legacy : ((await context.blobs.head(child.legacy.key, { signal })) ?? child.legacy))
+  if (legacy) return entryInfoOf(context, child.path, 'directory', legacy)
+  return withTimes(entryInfoOf(context, child.path, 'directory', undefined), await implicitDirectoryTime(context, child.path, signal))
+}
+
 /** Pages through one level of the directory with the delimiter, noting which entries still need a `head`. */
 async function readChildren(context: VolumeContext, path: string, signal: AbortSignal | undefined): Promise<Child[]> {
   const prefix = context.keys.childPrefix(path)
   const files = new Map<string, Child>()
   const directories = new Map<string, Child>()
+  const legacy = new Map<string, BlobHead>()
   let cursor: string | undefined
   do {
     const page = await context.blobs.list(prefix, { delimiter: '/', cursor, signal })
     for (const object of page.objects) {
       const name = object.key.slice(prefix.length)
-      if (!isListableName(name)) continue
+      const legacyName = object.size === 0 ? legacyMarkerDirectory(name) : undefined
+      if (legacyName !== undefined && isListableName(legacyName)) legacy.set(legacyName, object)
+      if (legacyName !== undefined || !isListableName(name)) continue
       const needsHead = object.metadata === undefined
       files.set(name, { path: joinPath(path, name), kind: 'file', head: object, headKey: needsHead ? object.key : undefined })
     }
@@ -69,6 +84,11 @@ async function readChildren(context: VolumeContext, path: string, signal: AbortS
     }
     cursor = page.cursor
   } while (cursor)
+  for (const [name, marker] of legacy) {
+    if (files.has(name)) continue
+    const directory = directories.get(name)
+    directories.set(name, directory ? { ...directory, legacy: marker } : { path: joinPath(path, name), kind: 'directory', head: undefined, headKey: undefined, legacy: marker })
+  }
   for (const name of files.keys()) directories.delete(name)
   return [...files.values(), ...directories.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }

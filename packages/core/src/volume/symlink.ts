@@ -5,7 +5,7 @@ import { encodeAttributes } from '../metadata/codec.js'
 import type { EntryInfo } from '../metadata/entry-info.js'
 import { parentPath } from '../paths/volume-path.js'
 import { putFileCharged } from '../quota/quota-write.js'
-import { attributesForWrite, entryInfoOf, type OwnershipOptions } from './entry-info-of.js'
+import { attributesForWrite, entryInfoOf, symlinkTargetOf, type OwnershipOptions } from './entry-info-of.js'
 import { requireDirectory, requireEntry, resolveEntry } from './entry-resolver.js'
 import { guardMutation, type VolumeContext } from './volume-context.js'
 
@@ -56,7 +56,7 @@ export async function readlink(context: VolumeContext, path: string, signal?: Ab
     throw new VolumeError('EINVAL', { op, path, reason: 'NotASymlink', detail: 'not a symbolic link' })
   }
   const { body } = await context.blobs.get(entry.head.key, { signal })
-  return new TextDecoder().decode(await collectBytes(body))
+  return symlinkTargetOf(new TextDecoder().decode(await collectBytes(body)), entry.head.metadata)
 }
 
 function checkTarget(target: string, path: string, op: string): void {

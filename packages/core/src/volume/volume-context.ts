@@ -22,6 +22,8 @@ export interface VolumeContext {
   readonly guard?: MutationGuard | undefined
   /** Size and inode limits, charged by every write path; absent for volumes without a quota. */
   readonly quota?: QuotaCharger | undefined
+  /** Look for legacy `_$folder$` markers where a path is otherwise missing or implicit (bucket volumes: foreign data). */
+  readonly legacyMarkers?: boolean | undefined
 }
 
 /** Runs the context's guard, if any. */
