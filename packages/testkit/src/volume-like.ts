@@ -38,6 +38,17 @@ export interface VolumeLike {
   downloadDirectory(remoteDir: string, localDir: string, options?: TransferOptions): Promise<TransferSummary>
 }
 
+/**
+ * Parts of the volume API that a client may have no way to express (the official E2B SDK
+ * has no size or labels, byte ranges, rename...). The tests that need one show as skipped.
+ * - `volumeOptions`: `sizeGb`, `region`, `labels` on create and `sizeGb`, `labels`, `createdAt` in getInfo;
+ * - `ranges`: `readFile(path, { range })`;
+ * - `nonRecursiveRemove`: `remove(dir)` refusing a non-empty directory; `forceRemove`: `remove(path, { force })`;
+ * - `rename`, `copy`, `transfers` (`uploadDirectory`, `downloadDirectory`);
+ * - `errorMessages`: the server's message on a missing path (not only the code).
+ */
+export type VolumeApiFeature = 'volumeOptions' | 'ranges' | 'nonRecursiveRemove' | 'forceRemove' | 'rename' | 'copy' | 'transfers' | 'errorMessages'
+
 /** Options of {@link VolumeApi.create}. */
 export interface VolumeApiCreateOptions {
   readonly sizeGb?: number

@@ -30,7 +30,11 @@ export function defineE2bRoute(app: VolumesApp, deps: ServerDeps, spec: E2bRoute
       return await spec.handler(c, principal)
     } catch (error) {
       c.set('error', error)
-      return e2bErrorResponse(error, spec.kind)
+      const response = e2bErrorResponse(error, spec.kind)
+      // An upload refused midway leaves unread body bytes on the connection: Node closes it after
+      // the response, and a client that reuses it meanwhile fails ("other side closed"). Say so.
+      if (c.req.raw.body !== null) response.headers.set('connection', 'close')
+      return response
     }
   })
 }
