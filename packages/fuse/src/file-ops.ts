@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { VolumeError, type EntryInfo } from '@volumes/core'
+import { isVolumeError, VolumeError, type EntryInfo } from '@volumes/core'
 import { parentOf } from './attr-cache.js'
 import type { FsState } from './fs-state.js'
 import { OpenFile } from './open-file.js'
@@ -13,7 +13,7 @@ export class FileOps {
   /** Opens a file; the first handle on a path reads fresh attributes from the store (close-to-open). */
   async open(path: string, flags: number): Promise<number> {
     const { state } = this
-    if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) state.checkWritable('open', path)
+    if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) await state.checkLease('open', path)
     let file = state.openFiles.get(path)
     if (!file) {
       const info = await state.lookup(path, true)
@@ -26,7 +26,7 @@ export class FileOps {
   /** Creates a file locally; it reaches the store on flush (one write, with its mode and owner). */
   async create(path: string, mode: number): Promise<number> {
     const { state } = this
-    state.checkWritable('create', path)
+    await state.checkLease('create', path)
     const now = new Date()
     const info: EntryInfo = {
       name: path.slice(path.lastIndexOf('/') + 1),
@@ -55,8 +55,10 @@ export class FileOps {
   async write(path: string, fd: number, buffer: Uint8Array, length: number, position: number): Promise<number> {
     const { state } = this
     const file = state.handle(fd, 'write', path)
-    state.checkWritable('write', file.path)
-    await state.checkRoom(file, position + length)
+    if (file.staged) state.checkWritable('write', file.path)
+    else await state.checkLease('write', file.path)
+    if (file.failure) throw file.failure
+    await this.#checkRoom(file, position + length)
     return file.lock.runExclusive(async () => {
       const written = await file.write(buffer, length, position)
       this.#touched(file)
@@ -92,9 +94,16 @@ export class FileOps {
     await this.#truncate(file, size)
   }
 
-  /** Uploads the file if it changed (close(2) of each descriptor). */
+  /**
+   * Uploads the file if data was written (close(2) of each descriptor). A file only
+   * created or truncated is written at release instead: a shell's `> file` opens,
+   * dup2s and closes once before writing, and a write that then fails (ENOSPC) must
+   * leave the old content, not an empty file.
+   */
   async flush(path: string, fd: number): Promise<void> {
-    await this.#upload(this.state.handle(fd, 'flush', path))
+    const file = this.state.handle(fd, 'flush', path)
+    if (file.failure) throw file.failure
+    if (file.wroteData) await this.#upload(file)
   }
 
   async fsync(path: string, fd: number): Promise<void> {
@@ -133,8 +142,19 @@ export class FileOps {
     return failed
   }
 
+  /** ENOSPC when the write cannot fit; the file's changes are then dropped (the store keeps the old content). */
+  async #checkRoom(file: OpenFile, size: number): Promise<void> {
+    try {
+      await this.state.checkRoom(file, size)
+    } catch (error) {
+      if (isVolumeError(error, 'ENOSPC')) file.failure = error
+      throw error
+    }
+  }
+
   async #truncate(file: OpenFile, size: number): Promise<void> {
-    await this.state.checkRoom(file, size)
+    if (file.failure) throw file.failure
+    await this.#checkRoom(file, size)
     await file.lock.runExclusive(async () => {
       await file.truncate(size)
       this.#touched(file)
@@ -142,9 +162,15 @@ export class FileOps {
   }
 
   async #upload(file: OpenFile): Promise<void> {
+    if (file.failure) throw file.failure
     if (!file.dirty || file.unlinked) return
     this.state.checkWritable('flush', file.path)
-    await file.lock.runExclusive(() => file.upload())
+    try {
+      await file.lock.runExclusive(() => file.upload())
+    } catch (error) {
+      if (isVolumeError(error, 'ENOSPC')) file.failure = error
+      throw error
+    }
     this.state.changed(file.path, file.info)
     this.state.usageChanged()
   }

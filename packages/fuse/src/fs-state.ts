@@ -16,6 +16,8 @@ export interface FsConfig {
   readonly readonly: boolean
   /** True once the lease is lost: every change is EIO and nothing reaches the store. */
   readonly fenced: () => boolean
+  /** Asks the lease store whether the lease still holds (throws, and marks it lost, when not). */
+  readonly verifyLease: (op: string, path: string) => Promise<void>
   /** Owner shown for every entry, when mapped. */
   readonly mapping: OwnerMapping
   /** Owner given to new entries. */
@@ -47,6 +49,21 @@ export class FsState {
   checkWritable(op: string, path: string): void {
     if (this.config.readonly) throw new VolumeError('EROFS', { op, path, reason: 'ReadOnlyAttachment', detail: 'mounted readonly' })
     if (this.config.fenced()) throw new VolumeError('EIO', { op, path, reason: 'LeaseLost', detail: 'the mount lost its lease; nothing more is written' })
+  }
+
+  /**
+   * {@link checkWritable}, then the lease store: run before a file starts collecting
+   * local changes (create, open for writing, first write), which reach the store only
+   * at close, so that a lost lease fails the open or write instead of a close nobody checks.
+   */
+  async checkLease(op: string, path: string): Promise<void> {
+    this.checkWritable(op, path)
+    try {
+      await this.config.verifyLease(op, path)
+    } catch (error) {
+      this.checkWritable(op, path)
+      throw error
+    }
   }
 
   /** The entry at `path`: an open file's local view first, then the cache, then the store. */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { VolumeError, type Attachment, type LeaseMode, type Volume, type VolumeStore } from '@volumes/core'
+import { LeaseGuard, VolumeError, type Attachment, type LeaseMode, type Volume, type VolumeStore } from '@volumes/core'
 import { FileOps } from './file-ops.js'
 import { loadFuse, type FuseInstance } from './fuse-binding.js'
 import { fuseOps } from './fuse-ops.js'
@@ -78,6 +78,8 @@ export async function mountVolume(volume: string | Volume, mountpoint: string, o
   } else {
     handle = volume
   }
+  const lease = attachment?.mounts[0]?.lease
+  const leaseGuard = lease && options.store ? new LeaseGuard(options.store.leases, lease, handle.name) : undefined
   const leaseLost = attachment?.mounts[0]?.lease.signal ?? options.leaseSignal ?? new AbortController().signal
   leaseLost.addEventListener('abort', () => log(`lease on "${handle.name}" lost: every change now fails with EIO`), { once: true })
   const readonly = (attachment?.mode ?? (options.readonly ? 'readonly' : options.mode)) === 'readonly'
@@ -89,6 +91,7 @@ export async function mountVolume(volume: string | Volume, mountpoint: string, o
     attrTimeoutMs: attrTimeout * 1000,
     readonly,
     fenced: () => leaseLost.aborted,
+    verifyLease: leaseGuard ? (op, path) => leaseGuard.beforeMutation(op, path) : async () => undefined,
     mapping: { uid: options.uid, gid: options.gid },
     newOwner: { uid: options.uid ?? process.getuid?.() ?? 0, gid: options.gid ?? process.getgid?.() ?? 0 },
     readAhead: options.readAhead,

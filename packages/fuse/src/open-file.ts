@@ -36,6 +36,10 @@ export class OpenFile {
   /** Unlinked while open: its content must not be written back. */
   unlinked = false
   dirty: boolean
+  /** A write that did not fit (ENOSPC): the changes are dropped, never written back in part. */
+  failure: Error | undefined
+  /** Bytes were written since the last upload (not only a truncation or a create). */
+  wroteData = false
   readonly pending: PendingAttributes = {}
   #staged: { handle: FileHandle; file: string; size: number } | undefined
   #reader: RangeReader | undefined
@@ -82,6 +86,7 @@ export class OpenFile {
     const { bytesWritten } = await staged.handle.write(buffer, 0, length, position)
     staged.size = Math.max(staged.size, position + bytesWritten)
     this.dirty = true
+    this.wroteData = true
     return bytesWritten
   }
 
@@ -115,6 +120,7 @@ export class OpenFile {
     })
     this.created = false
     this.dirty = false
+    this.wroteData = false
     delete pending.mode
     delete pending.uid
     delete pending.gid
