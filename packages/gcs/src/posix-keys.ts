@@ -20,7 +20,8 @@ export const gcsPosixKeys = {
 /**
  * The metadata to store for `metadata`: the same keys, plus the gcsfuse / gsutil keys
  * derived from each codec key that is present (`mode` → `goog-reserved-posix-mode` with the
- * setuid, setgid and sticky bits, `uid`, `gid`, `mtime` → `gcsfuse_mtime`), so other GCS tools
+ * setuid, setgid and sticky bits, and `goog-reserved-file-is-symlink: true` for a symlink, whose
+ * target is its body as gcsfuse's standard symlinks; `uid`, `gid`, `mtime` → `gcsfuse_mtime`), so other GCS tools
  * see the same modes and times. A derived key always follows its codec key; a codec key that
  * does not parse drops it.
  */
@@ -36,6 +37,10 @@ export function withPosixKeys(metadata: BlobMetadata): BlobMetadata {
   derive(metadataKeys.mode, gcsPosixKeys.mode, (value) => {
     const mode = readMode(value, 'file')
     return mode === undefined ? undefined : (mode.stMode & 0o7777).toString(8).padStart(3, '0')
+  })
+  derive(metadataKeys.mode, foreignKeys.googIsSymlink, (value) => {
+    const mode = readMode(value, 'file')
+    return mode !== undefined && (mode.stMode & 0o170000) === 0o120000 ? 'true' : undefined
   })
   derive(metadataKeys.uid, gcsPosixKeys.uid, (value) => readId(value)?.toString())
   derive(metadataKeys.gid, gcsPosixKeys.gid, (value) => readId(value)?.toString())

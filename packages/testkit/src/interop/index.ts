@@ -1,0 +1,3 @@
+export * from './interop-tree.js'
+export * from './attribute-tally.js'
+export * from './fuse-mount.js'
