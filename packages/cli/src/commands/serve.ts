@@ -83,6 +83,7 @@ export const serve = defineCommand({
     'gcs-endpoint': { type: 'string', valueName: 'URL', description: 'GCS endpoint for gs:// stores (an emulator; default $STORAGE_EMULATOR_HOST)' },
     'max-file-size': { type: 'string', valueName: 'BYTES', description: 'Largest file a request may write (default 5 GiB)' },
     'drain-timeout': { type: 'string', valueName: 'MS', description: 'Longest wait for requests in flight on shutdown (default 10000)' },
+    'e2b-prefix': { type: 'string', valueName: 'PATH', description: 'Where the E2B-compatible Volumes API lives (default /e2b; "off" for none)' },
   },
   async run(context, { values, positionals }) {
     expectPositionals(positionals, 'serve', 0, 0, '')
@@ -98,6 +99,8 @@ export const serve = defineCommand({
     const tokenSecret = values['token-secret'] ?? (env.VOLUMES_TOKEN_SECRET || createHmac('sha256', apiKey).update('volumes token secret').digest('hex'))
     const maxFileBytes = values['max-file-size'] === undefined ? undefined : parseInteger(values['max-file-size'], '--max-file-size', 'serve', 1, Number.MAX_SAFE_INTEGER)
     const drainTimeoutMs = values['drain-timeout'] === undefined ? undefined : parseInteger(values['drain-timeout'], '--drain-timeout', 'serve', 0, 3_600_000)
+    const e2bPrefix = values['e2b-prefix'] ?? '/e2b'
+    if (e2bPrefix !== 'off' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(e2bPrefix)) throw new UsageError(`--e2b-prefix is a path like /e2b, or off (got '${e2bPrefix}')`, 'serve')
 
     const storeUrl = values.data !== undefined ? pathToFileURL(context.localPath(values.data)) : resolveStoreUrl(values.store, env, context.io.cwd).url
     const blobs = await blobStoreFromUrl(withEndpoint(storeUrl, values['s3-endpoint'], values['gcs-endpoint']))
@@ -116,6 +119,7 @@ export const serve = defineCommand({
       store,
       auth: { apiKeys: [{ key: apiKey, team }], tokenSecret, unownedTeam: team },
       limits: { maxFileBytes },
+      e2b: e2bPrefix === 'off' ? false : { prefix: e2bPrefix },
       logger: context.io.stdout === process.stdout ? createLogger() : createLogger({}, context.io.stdout),
       port,
       host,
@@ -128,6 +132,7 @@ export const serve = defineCommand({
     context.print(`  leases: ${redisUrl !== undefined ? `redis ${redisUrl.replace(/\/\/[^@/]*@/, '//***@')}` : 'in memory (one process)'}`)
     context.print(given === undefined ? `  API key (team ${team}, generated): ${apiKey}` : `  API key (team ${team}): from ${values['api-key'] !== undefined ? '--api-key' : 'VOLUMES_API_KEY'}`)
     context.print(`  try:    curl -H "Authorization: Bearer ${given === undefined ? apiKey : '$VOLUMES_API_KEY'}" ${server.url}/volumes`)
+    if (e2bPrefix !== 'off') context.print(`  e2b:    E2B_API_URL=${server.url}${e2bPrefix} E2B_VOLUME_API_URL=${server.url}${e2bPrefix} E2B_API_KEY=<the API key>  (the official e2b SDK)`)
     try {
       const why = await stop.stopped
       context.note(`${why}: shutting down (draining ${server.inFlight()} request(s) in flight)`)
