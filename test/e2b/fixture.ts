@@ -79,8 +79,8 @@ export async function localBlobs(): Promise<{ blobs: BlobStore; root: string; cl
 
 const BUCKET = process.env.VOLUMES_S3_BUCKET ?? 'volumes-test'
 
-/** An S3BlobStore on MinIO's test bucket under a prefix no other run uses, and its removal. */
-export async function minioBlobs(service: MinioService): Promise<{ blobs: BlobStore; cleanup: () => Promise<void> }> {
+/** An S3BlobStore on MinIO's test bucket under a prefix no other run uses (made sure of), and its removal. */
+export async function minioBlobs(service: MinioService): Promise<{ blobs: BlobStore; bucket: string; prefix: string; cleanup: () => Promise<void> }> {
   const config = {
     endpoint: service.endpoint,
     region: service.region,
@@ -96,6 +96,7 @@ export async function minioBlobs(service: MinioService): Promise<{ blobs: BlobSt
   } finally {
     client.destroy()
   }
-  const blobs = await S3BlobStore.open({ ...config, bucket: BUCKET, prefix: `e2b-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/` })
-  return { blobs, cleanup: () => blobs.destroy() }
+  const prefix = `e2b-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`
+  const blobs = await S3BlobStore.open({ ...config, bucket: BUCKET, prefix })
+  return { blobs, bucket: BUCKET, prefix, cleanup: () => blobs.destroy() }
 }
