@@ -2,3 +2,4 @@ export { mountVolume, type MountOptions, type VolumeMount } from './mount-volume
 export { clearStaleMount, detach } from './stale-mount.js'
 export { errnoOfError } from './errno.js'
 export type { ReadAheadOptions } from './range-reader.js'
+export { isFuseMounted, mountProcessOf, pidFileOf, removePidFile, writePidFile } from './mount-pidfile.js'

@@ -81,7 +81,8 @@ export async function mountVolume(volume: string | Volume, mountpoint: string, o
   const lease = attachment?.mounts[0]?.lease
   const leaseGuard = lease && options.store ? new LeaseGuard(options.store.leases, lease, handle.name) : undefined
   const leaseLost = attachment?.mounts[0]?.lease.signal ?? options.leaseSignal ?? new AbortController().signal
-  leaseLost.addEventListener('abort', () => log(`lease on "${handle.name}" lost: every change now fails with EIO`), { once: true })
+  let closing = false
+  leaseLost.addEventListener('abort', () => closing || log(`lease on "${handle.name}" lost: every change now fails with EIO`), { once: true })
   const readonly = (attachment?.mode ?? (options.readonly ? 'readonly' : options.mode)) === 'readonly'
   const cacheDir = await mkdtemp(join(options.cacheDir ?? tmpdir(), 'volumes-mount-'))
   const attrTimeout = options.attrTimeout ?? 1
@@ -112,16 +113,17 @@ export async function mountVolume(volume: string | Volume, mountpoint: string, o
     volume: handle,
     attachment,
     leaseLost,
-    unmount: () => (unmounting ??= closeMount(fuse, files, attachment, cacheDir, log)),
+    unmount: () => (unmounting ??= closeMount(fuse, files, attachment, cacheDir, log, () => (closing = true))),
   }
 }
 
-async function closeMount(fuse: FuseInstance, files: FileOps, attachment: Attachment | undefined, cacheDir: string, log: (line: string) => void): Promise<void> {
+async function closeMount(fuse: FuseInstance, files: FileOps, attachment: Attachment | undefined, cacheDir: string, log: (line: string) => void, releasing: () => void): Promise<void> {
   const failed = await files.flushAll()
   if (failed.length > 0) log(`unmounting with ${failed.length} file(s) not written: ${failed.join(', ')}`)
   try {
     await new Promise<void>((done, fail) => fuse.unmount((error) => (error ? fail(error) : done())))
   } finally {
+    releasing()
     await attachment?.release().catch((error: unknown) => log(`releasing the lease: ${(error as Error).message}`))
     await rm(cacheDir, { recursive: true, force: true })
   }

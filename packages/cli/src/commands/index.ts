@@ -9,10 +9,12 @@ import { info } from './info.js'
 import { list } from './list.js'
 import { ls } from './ls.js'
 import { mkdir } from './mkdir.js'
+import { mount } from './mount.js'
 import { mv } from './mv.js'
 import { rm } from './rm.js'
 import { serve } from './serve.js'
 import { stat } from './stat.js'
+import { unmount } from './unmount.js'
 
 /**
  * The command table, in the order help lists them. Adding a command is one import
@@ -33,4 +35,6 @@ export const commands: readonly Command[] = [
   chmod,
   chown,
   serve,
+  mount,
+  unmount,
 ]

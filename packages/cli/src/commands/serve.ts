@@ -13,7 +13,7 @@ import { blobStoreFromUrl, resolveStoreUrl } from '../store-from-url.js'
 type RedisOptions = Exclude<RedisLeaseManagerOptions['redis'], { evalsha: unknown }>
 
 /** `redis://[user:password@]host[:port][/db]` (or `rediss://` for TLS) as ioredis options. */
-function redisOptionsOf(value: string): RedisOptions {
+export function redisOptionsOf(value: string): RedisOptions {
   let url: URL
   try {
     url = new URL(value)
@@ -43,7 +43,7 @@ function withEndpoint(url: URL, s3Endpoint: string | undefined, gcsEndpoint: str
 }
 
 /** Resolves when the process is asked to stop: the CLI's signal (Ctrl-C) or SIGTERM. */
-function stopRequested(io: CliIo): { stopped: Promise<string>; dispose(): void } {
+export function stopRequested(io: CliIo): { stopped: Promise<string>; dispose(): void } {
   const controller = new AbortController()
   const onTerm = (): void => controller.abort('SIGTERM')
   process.once('SIGTERM', onTerm)
