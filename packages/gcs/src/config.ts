@@ -28,6 +28,8 @@ export interface GcsBlobStoreOptions extends StorageOptions {
   readonly singleRequestMaxBytes?: number | undefined
   /** Deletes in flight at once in `delete` (GCS has no batch delete in this client). Default 16. */
   readonly deleteConcurrency?: number | undefined
+  /** A download that gets no data for this long while its reader waits fails with ETIMEDOUT. Default 30 s. */
+  readonly bodyTimeoutMs?: number | undefined
 }
 
 /** Resolved settings shared by every operation of one store. */
@@ -37,6 +39,7 @@ export interface GcsContext {
   readonly prefix: string
   readonly singleRequestMaxBytes: number
   readonly deleteConcurrency: number
+  readonly bodyTimeoutMs: number
   readonly maxKeyBytes: number
 }
 
@@ -56,7 +59,7 @@ export function createStorage(options: StorageOptions = {}): Storage {
 
 /** Validates options and resolves defaults. */
 export function resolveContext(options: GcsBlobStoreOptions): GcsContext {
-  const { storage: injected, bucket, prefix = '', singleRequestMaxBytes, deleteConcurrency, ...storageOptions } = options
+  const { storage: injected, bucket, prefix = '', singleRequestMaxBytes, deleteConcurrency, bodyTimeoutMs, ...storageOptions } = options
   if (!bucket) throw new VolumeError('EINVAL', { op: 'GcsBlobStore', detail: 'a bucket name is required' })
   const maxKeyBytes = GCS_MAX_NAME_BYTES - utf8Length(prefix)
   if (maxKeyBytes < 1) throw new VolumeError('ENAMETOOLONG', { op: 'GcsBlobStore', path: prefix, detail: 'prefix leaves no room for keys' })
@@ -67,6 +70,7 @@ export function resolveContext(options: GcsBlobStoreOptions): GcsContext {
     prefix,
     singleRequestMaxBytes: positive(singleRequestMaxBytes, DEFAULT_SINGLE_REQUEST_MAX_BYTES, 'singleRequestMaxBytes'),
     deleteConcurrency: positive(deleteConcurrency, DEFAULT_DELETE_CONCURRENCY, 'deleteConcurrency'),
+    bodyTimeoutMs: positive(bodyTimeoutMs, 30_000, 'bodyTimeoutMs'),
     maxKeyBytes,
   }
 }

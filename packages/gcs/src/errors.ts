@@ -56,6 +56,8 @@ export function toVolumeError(error: unknown, op: string, path?: string): Volume
   }
   const name = (error as { name?: unknown } | null)?.name
   if (name === 'AbortError') return new VolumeError('ECANCELED', { op, path, cause: error })
+  // node-fetch's own timeout (the client's `timeout` option): a FetchError of type `request-timeout`.
+  if ((error as { type?: unknown } | null)?.type === 'request-timeout') return new VolumeError('ETIMEDOUT', { op, path, temporary: true, cause: error, detail: message })
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code === 'string' && temporaryNetworkCodes.has(code)) {
     return new VolumeError(code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' ? 'ETIMEDOUT' : 'EIO', { op, path, temporary: true, cause: error, detail: `${code}: ${message}` })

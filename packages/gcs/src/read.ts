@@ -3,6 +3,7 @@ import type { File } from '@google-cloud/storage'
 import { isVolumeError, throwIfAborted, VolumeError, type BlobCallOptions, type BlobGetOptions, type BlobHead, type BlobReadResult } from '@volumes/core'
 import { objectName, type GcsContext } from './config.js'
 import { isNotFound, toVolumeError } from './errors.js'
+import { pipeGuarded } from './guarded-download.js'
 import { toBlobHead, type GcsObjectResource } from './object-head.js'
 import { call } from './signal.js'
 
@@ -41,7 +42,7 @@ export async function getObject(context: GcsContext, key: string, options: BlobG
     if (end === start) return { head, body: Readable.from([]) }
     const file = context.bucket.file(name, { generation: Number(resource.generation) })
     try {
-      return { head, body: await openDownload(file, start, end, head.size, key, options.signal) }
+      return { head, body: await openDownload(file, start, end, head.size, key, options.signal, context.bodyTimeoutMs) }
     } catch (error) {
       if (!(isNotFound(error) || isVolumeError(error, 'ENOENT')) || attempt >= READ_ATTEMPTS) throw error
     }
@@ -62,7 +63,7 @@ function clampRange(size: number, range: BlobGetOptions['range'], key: string): 
  * Starts the download and waits for its response, so that a missing generation rejects here
  * rather than in the middle of the caller's read. Stream errors become VolumeErrors.
  */
-async function openDownload(file: File, start: number, end: number, size: number, key: string, signal: AbortSignal | undefined): Promise<Readable> {
+async function openDownload(file: File, start: number, end: number, size: number, key: string, signal: AbortSignal | undefined, bodyTimeoutMs: number): Promise<Readable> {
   throwIfAborted(signal, 'get', key)
   const whole = start === 0 && end === size
   const source = file.createReadStream({ decompress: false, ...(whole ? {} : { start, end: end - 1, validation: false }) })
@@ -93,7 +94,7 @@ async function openDownload(file: File, start: number, end: number, size: number
         reject(mapped)
       }
     })
-    source.pipe(body)
+    pipeGuarded(source, body, end - start, bodyTimeoutMs, key)
   }).catch((error: unknown) => {
     cleanup()
     source.destroy()
