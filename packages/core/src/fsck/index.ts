@@ -1,0 +1,2 @@
+export * from './findings.js'
+export { fsckBucket, fsckVolume, type FsckOptions } from './fsck.js'
