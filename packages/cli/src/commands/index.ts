@@ -5,6 +5,7 @@ import { chown } from './chown.js'
 import { cp } from './cp.js'
 import { create } from './create.js'
 import { destroy } from './destroy.js'
+import { fsck } from './fsck.js'
 import { info } from './info.js'
 import { list } from './list.js'
 import { ls } from './ls.js'
@@ -25,6 +26,7 @@ export const commands: readonly Command[] = [
   list,
   info,
   destroy,
+  fsck,
   ls,
   stat,
   cat,
