@@ -12,7 +12,8 @@ export type ConfigUnavailableAction = 'warn' | 'error' | 'ignore'
 export interface RedisLeaseManagerOptions {
   /**
    * An ioredis client (`Redis`, including one built with `sentinels`, or `Cluster`), which the
-   * caller keeps and closes; or `RedisOptions`, from which the manager builds a client it closes.
+   * caller keeps and closes; or `RedisOptions`, from which the manager builds a client it closes
+   * (with `commandTimeout` 5 s unless given, so a silent Redis ends in ETIMEDOUT, not a hang).
    */
   readonly redis: RedisClient | RedisOptions
   /** Prefix of every key; no braces. Default `volumes:lease`. */
@@ -61,13 +62,20 @@ export function isRedisClient(value: RedisClient | RedisOptions): value is Redis
   return typeof (value as { evalsha?: unknown }).evalsha === 'function' && typeof (value as { defineCommand?: unknown }).defineCommand === 'function'
 }
 
+/**
+ * `commandTimeout` of a client the manager builds, unless the options give one: without it
+ * ioredis waits for an answer forever, so a Redis that stops answering would hang every
+ * acquire and renewal. It must exceed `replicaTimeoutMs` (a renewal may block in `WAIT` that long).
+ */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
+
 /** The client to use, and whether the manager owns (and so closes) it. */
 export function resolveClient(redis: RedisClient | RedisOptions | undefined): { client: RedisClient; owned: boolean } {
   if (redis === undefined || redis === null) {
     throw new VolumeError('EINVAL', { op: 'configure', reason: 'MissingRedis', detail: 'RedisLeaseManager needs `redis`: an ioredis Redis or Cluster, or RedisOptions' })
   }
   if (isRedisClient(redis)) return { client: redis, owned: false }
-  return { client: new Redis(redis), owned: true }
+  return { client: new Redis({ commandTimeout: DEFAULT_COMMAND_TIMEOUT_MS, ...redis }), owned: true }
 }
 
 /** True when the client is a Redis Cluster client (keys of different slots cannot meet in one script). */
