@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import calculateSlot from 'cluster-key-slot'
 import { HeldLease, throwIfAborted, validateTtl, VolumeError, type AcquireOptions, type Lease, type LeaseBackend, type LeaseInfo, type LeaseManager, type LeaseMode } from '@volumes/core'
 import { isCluster, resolveClient, type RedisClient, type RedisLeaseManagerOptions } from './config.js'
 import { attachedError, toVolumeError } from './errors.js'
@@ -125,7 +126,7 @@ export class RedisLeaseManager implements LeaseManager {
     for (let attempt = 0; attempt <= MAX_RESERVATIONS; attempt++) {
       const grantedAt = performance.now()
       const args = this.#reserver ? [volumeId, holderId, mode, ttlMs, floorSeen, ceiling] : [volumeId, holderId, mode, ttlMs]
-      const wait = this.#replicaWait()
+      const wait = this.#replicaWait(keys[0]!)
       const { reply, acked } = await (wait ? runReplicated<AcquireReply>(this.#client, 'volumesLease_acquire', keys, args, wait) : this.#scripts.acquire(keys, args).then((reply) => ({ reply, acked: 0 }))).catch((error: unknown) => {
         throw toVolumeError(error, 'acquire', volumeId)
       })
@@ -188,10 +189,15 @@ export class RedisLeaseManager implements LeaseManager {
     if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect())
   }
 
-  /** The replicas to wait for now, or undefined for none. */
-  #replicaWait(): ReplicaWait | undefined {
-    const replicas = this.#waitForReplicas === 'auto' ? this.#watch.replicas : this.#waitForReplicas
+  /** The replicas a change of `key` waits for, or undefined for none. */
+  #replicaWait(key: string): ReplicaWait | undefined {
+    const replicas = this.#waitForReplicas === 'auto' ? this.#watch.replicasOf(this.#serverOf(key)) : this.#waitForReplicas
     return replicas > 0 ? { replicas, timeoutMs: this.#replicaTimeoutMs } : undefined
+  }
+
+  /** The master serving `key` in a Cluster (`host:port`, as ioredis's slot map says); undefined for a single server. */
+  #serverOf(key: string): string | undefined {
+    return isCluster(this.#client) ? (this.#client.slots[calculateSlot(key)]?.[0] ?? '') : undefined
   }
 
   /**
@@ -218,7 +224,7 @@ export class RedisLeaseManager implements LeaseManager {
     const keys = [this.#keys.volume(lease.volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(lease.holderId))
     const args = [lease.volumeId, lease.holderId, String(lease.token), ttlMs]
-    const wait = this.#replicaWait()
+    const wait = this.#replicaWait(keys[0]!)
     try {
       const { reply, acked } = wait ? await runReplicated<[number, number]>(this.#client, 'volumesLease_renew', keys, args, wait) : { reply: await this.#scripts.renew(keys, args), acked: 0 }
       const [expires, horizon] = reply

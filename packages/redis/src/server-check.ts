@@ -39,10 +39,14 @@ function nodeName(node: Redis): string {
   return options.path ?? `${options.host ?? 'localhost'}:${options.port ?? 6379}`
 }
 
-/** The servers whose state matters: every master of a Cluster, else the one server. */
+/**
+ * The servers whose state matters: every master of a Cluster (after a refresh of the slot map,
+ * so that a replica promoted since is among them), else the one server.
+ */
 async function servers(client: RedisClient): Promise<Redis[]> {
   if (!isCluster(client)) return [client]
   await client.ping()
+  await new Promise<void>((resolve) => client.refreshSlotsCache(() => resolve()))
   return client.nodes('master')
 }
 

@@ -25,8 +25,9 @@ export interface ServerWatchOptions extends EvictionCheckOptions {
  *   with the refusal (EINVAL, reason `EvictingPolicy`) while a server's policy can evict
  *   lease keys, and with EAGAIN when Redis cannot be reached (tried again on the next call);
  * - a background check that fails to reach Redis keeps the previous state;
- * - {@link replicas} is the fewest replicas any master had at a check, and never goes down
- *   (a replica that is away may still be promoted, so writes keep waiting for it).
+ * - {@link replicasOf} a server is the most replicas it had at any check: a replica that is
+ *   away may still be promoted, so writes keep waiting for it; a server with a new `run_id`
+ *   (restarted, or a replica promoted by a failover) starts again from what it has.
  */
 export class ServerWatch {
   readonly #client: RedisClient
@@ -36,7 +37,8 @@ export class ServerWatch {
   #last: ServerReport | undefined
   #passed = false
   #pending: Promise<ServerReport> | undefined
-  #replicas = 0
+  /** Latched replica counts, by server name: the run_id they were counted on and the most seen. */
+  readonly #replicas = new Map<string, { runId: string; replicas: number }>()
   #timer: NodeJS.Timeout | undefined
   #closed = false
   readonly #reconnected = (): void => {
@@ -60,9 +62,16 @@ export class ServerWatch {
     client.on('-node', this.#reconnected)
   }
 
-  /** The replicas a write must reach: the fewest any master had at a check (latched: never lowered). */
-  get replicas(): number {
-    return this.#replicas
+  /**
+   * The replicas a write on `server` (`host:port`; undefined: the one server of a single Redis
+   * or Sentinel set-up) must reach. A server no check has seen yet is checked now, and 0 until then.
+   */
+  replicasOf(server: string | undefined): number {
+    if (server === undefined) return this.#replicas.size === 1 ? [...this.#replicas.values()][0]!.replicas : 0
+    const known = this.#replicas.get(server)
+    if (known) return known.replicas
+    if (this.#passed) void this.#check().catch(() => undefined)
+    return 0
   }
 
   /** Resolves when the servers passed a check since the last reconnection; see the class doc. */
@@ -107,7 +116,14 @@ export class ServerWatch {
     const previous = this.#last
     this.#last = report
     this.#passed = true
-    if (report.servers.length > 0) this.#replicas = Math.max(this.#replicas, Math.min(...report.servers.map((server) => server.replicas)))
+    if (report.servers.length > 0) {
+      const latched = new Map(this.#replicas)
+      this.#replicas.clear()
+      for (const server of report.servers) {
+        const before = latched.get(server.name)
+        this.#replicas.set(server.name, { runId: server.runId, replicas: before?.runId === server.runId ? Math.max(before.replicas, server.replicas) : server.replicas })
+      }
+    }
     if (!previous) return
     const why = suspectLoss(previous, report)
     if (why) this.#options.onSuspectLoss(why)
