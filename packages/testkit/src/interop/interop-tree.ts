@@ -80,8 +80,9 @@ export async function writeTreeToDirectory(root: string, tree: readonly InteropE
     if (entry.type === 'directory') await mkdir(path, { recursive: true })
     else if (entry.type === 'symlink') await attempt(`symlink ${entry.path}`, () => symlink(entry.target!, path))
     else await writeFile(path, entry.content!)
-    if (entry.type !== 'symlink') await attempt(`chmod ${entry.path}`, () => chmod(path, entry.mode))
+    // chown before chmod: a chown clears the setuid and setgid bits
     await attempt(`chown ${entry.path}`, () => (entry.type === 'symlink' ? lchown(path, entry.uid, entry.gid) : chown(path, entry.uid, entry.gid)))
+    if (entry.type !== 'symlink') await attempt(`chmod ${entry.path}`, () => chmod(path, entry.mode))
     if (entry.type === 'file') await attempt(`utimes ${entry.path}`, () => utimes(path, entry.mtime, entry.mtime))
   }
   for (const entry of [...tree].reverse()) {
