@@ -1,18 +1,13 @@
 import { afterAll } from 'vitest'
 import { RedisLeaseManager } from '@volumes/redis'
-import { describeWithService, provideService, runLeaseManagerConformance, startRedis, type RedisService } from '@volumes/testkit'
-import { startSentinel, type SentinelService } from './helpers/sentinel.js'
+import { describeWithService, provideService, runLeaseManagerConformance, startRedisSentinel, type RedisSentinelService } from '@volumes/testkit'
 
-// The master must be a local binary: the sentinel is told its address.
-const master = (await provideService('redis-server (own binary)', () => startRedis({ restartable: true }))) as RedisService | undefined
-const sentinel = master ? ((await provideService('Redis Sentinel', () => startSentinel(master))) as SentinelService | undefined) : undefined
-afterAll(async () => {
-  await sentinel?.stop()
-  await master?.stop()
-})
+// A master with one replica under Sentinel: every acquire and renewal waits for the replica (waitForReplicas 'auto').
+const sentinel = (await provideService('Redis Sentinel', () => startRedisSentinel({ replicas: 1 }))) as RedisSentinelService | undefined
+afterAll(() => sentinel?.stop())
 
 describeWithService('RedisLeaseManager through Redis Sentinel', sentinel, (service) => {
-  const { sentinels, masterName } = service as SentinelService
+  const { sentinels, masterName } = service as RedisSentinelService
   runLeaseManagerConformance('redis (sentinel)', () => new RedisLeaseManager({ redis: { sentinels: sentinels.map((node) => ({ ...node })), name: masterName }, keyPrefix: `s${Date.now()}` }), {
     raceRounds: 3,
   })
