@@ -91,6 +91,10 @@ export async function startToxiproxy(): Promise<ToxiproxyService> {
       const port = Number(created.listen.split(':').pop())
       const faults = new Set<string>()
       let added = 0
+      const remove = async (toxicName: string): Promise<void> => {
+        await call('DELETE', `/proxies/${name}/toxics/${toxicName}`)
+        faults.delete(toxicName)
+      }
       return {
         host: '127.0.0.1',
         port,
@@ -102,12 +106,9 @@ export async function startToxiproxy(): Promise<ToxiproxyService> {
           faults.add(toxicName)
           return toxicName
         },
-        async remove(toxicName) {
-          await call('DELETE', `/proxies/${name}/toxics/${toxicName}`)
-          faults.delete(toxicName)
-        },
+        remove,
         async clear() {
-          for (const toxicName of [...faults]) await this.remove(toxicName)
+          for (const toxicName of [...faults]) await remove(toxicName)
         },
         async disable() {
           await call('POST', `/proxies/${name}`, { enabled: false })
