@@ -38,7 +38,7 @@ type Batches = AsyncIterable<{ findings: FsckFinding[]; objects: number }>
  */
 export async function fsckBucket(blobs: BlobStore, prefix = '', options: FsckOptions = {}): Promise<FsckSummary> {
   const runner = new FsckRun(blobs, options, {})
-  await runner.consume(scanTree(blobs, prefix, { signal: options.signal, concurrency: options.concurrency, exclude: (key) => prefix === '' && key.startsWith('.registry/') }))
+  await runner.passes(() => scanTree(blobs, prefix, { signal: options.signal, concurrency: options.concurrency, exclude: (key) => prefix === '' && key.startsWith('.registry/') }))
   await runner.uploads()
   return runner.summary()
 }
@@ -50,7 +50,7 @@ export async function fsckBucket(blobs: BlobStore, prefix = '', options: FsckOpt
 export async function fsckVolume(store: VolumeStore, idOrName: string, options: FsckOptions = {}): Promise<FsckSummary> {
   const { volumeId } = await store.getInfo(idOrName)
   const runner = new FsckRun(store.blobs, options, { recountUsage: (id) => store.recomputeUsage(id) })
-  await runner.consume(scanTree(store.blobs, `${volumeId}/`, { signal: options.signal, concurrency: options.concurrency }))
+  await runner.passes(() => scanTree(store.blobs, `${volumeId}/`, { signal: options.signal, concurrency: options.concurrency }))
   const stored = await readUsageObject(store.blobs, volumeId)
   if (stored) {
     const counted = await recountUsage(store.blobs, `${volumeId}/`, options.signal)
@@ -72,11 +72,24 @@ class FsckRun {
   #objects = 0
   #findings = 0
   #repaired = 0
+  #movedObjects = 0
   readonly #byKind: Partial<Record<FsckFindingKind, number>> = {}
   readonly #context: RepairContext
 
   constructor(blobs: BlobStore, private readonly options: FsckOptions, extra: Pick<RepairContext, 'recountUsage'>) {
     this.#context = { blobs, defaults: options.defaults ?? defaultAttributes, signal: options.signal, ...extra }
+  }
+
+  /**
+   * Scans, and with `repair` scans again after a pass that replaced directory objects: some
+   * stores (MinIO) do not list the keys under `a/` while an object `a` exists.
+   */
+  async passes(scan: () => Batches): Promise<void> {
+    for (let pass = 1; pass <= 3; pass++) {
+      const before = this.#movedObjects
+      await this.consume(scan())
+      if (!this.options.repair || this.#movedObjects === before) return
+    }
   }
 
   async consume(batches: Batches): Promise<void> {
@@ -97,6 +110,7 @@ class FsckRun {
         try {
           await runRepair(this.#context, finding.repair)
           this.#repaired++
+          if (finding.kind === 'directory-object') this.#movedObjects++
           outcome = { ...finding, repaired: true }
         } catch (error) {
           if (this.options.signal?.aborted) throw error
