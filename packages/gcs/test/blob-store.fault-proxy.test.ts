@@ -12,15 +12,15 @@ afterAll(async () => {
 })
 
 describeWithService('GcsBlobStore through a fault proxy', gcs && toxiproxy, () => {
-  runBlobStoreFaultSuite('gcs (fake-gcs-server)', async () => {
+  runBlobStoreFaultSuite('gcs (fake-gcs-server)', async ({ timeoutMs }) => {
     const direct = emulatorStorage(gcs!)
     const bucket = await freshBucket(direct, 'faults')
     const proxy = await toxiproxy!.proxy(new URL(gcs!.url).host)
     const projectId = gcs!.details.projectId ?? 'volumes-test'
-    const through = createStorage({ apiEndpoint: proxy.url, projectId, timeout: 2_000 })
+    const through = createStorage({ apiEndpoint: proxy.url, projectId, timeout: timeoutMs })
     return {
       proxy,
-      store: new GcsBlobStore({ storage: through, bucket, prefix: 'f/', bodyTimeoutMs: 2_000 }),
+      store: new GcsBlobStore({ storage: through, bucket, prefix: 'f/', bodyTimeoutMs: timeoutMs }),
       direct: new GcsBlobStore({ storage: direct, bucket, prefix: 'f/' }),
       close: () => undefined,
     }

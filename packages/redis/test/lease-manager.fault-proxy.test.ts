@@ -27,12 +27,15 @@ const lostSignal = (lease: Lease): Promise<unknown> => new Promise((resolve) => 
 describeWithService('RedisLeaseManager through a fault proxy', redis && toxiproxy, () => {
   const service = (): RedisService => redis!
   let prefix = 0
-  /** A manager through a fresh proxy (short command timeout, one retry per command) and one straight to Redis, on the same keys. */
-  async function managersOn(): Promise<{ proxy: FaultProxy; through: RedisLeaseManager; direct: RedisLeaseManager }> {
+  /**
+   * A manager through a fresh proxy (one retry per command; `commandTimeout` short where a test
+   * waits for silence to time out, generous elsewhere) and one straight to Redis, on the same keys.
+   */
+  async function managersOn(commandTimeout = 10_000): Promise<{ proxy: FaultProxy; through: RedisLeaseManager; direct: RedisLeaseManager }> {
     const proxy = await toxiproxy!.proxy(`${service().host}:${service().port}`)
     const keyPrefix = `fault${Date.now()}-${++prefix}`
     const through = new RedisLeaseManager({
-      redis: { host: proxy.host, port: proxy.port, commandTimeout: 1_000, maxRetriesPerRequest: 1, retryStrategy: () => 50 },
+      redis: { host: proxy.host, port: proxy.port, commandTimeout, maxRetriesPerRequest: 1, retryStrategy: () => 50 },
       keyPrefix,
       checkIntervalMs: 0,
       logger: { warn: () => undefined },
@@ -71,7 +74,7 @@ describeWithService('RedisLeaseManager through a fault proxy', redis && toxiprox
   })
 
   it('a server that stops answering: commands end in ETIMEDOUT and the held lease is lost by its own clock; another holder gets it after the TTL', async () => {
-    const { proxy, through, direct } = await managersOn()
+    const { proxy, through, direct } = await managersOn(1_000)
     const lease = await through.acquire('vol-silent', 'h1', { ttlMs: 1_500 })
     const lost = lostSignal(lease)
     await proxy.add({ kind: 'silence' })

@@ -15,11 +15,11 @@ afterAll(async () => {
 })
 
 describeWithService('S3BlobStore through a fault proxy', minio && toxiproxy, () => {
-  runBlobStoreFaultSuite('s3 (MinIO)', async () => {
+  runBlobStoreFaultSuite('s3 (MinIO)', async ({ timeoutMs }) => {
     await ensureBucket(minio!)
     const prefix = freshPrefix('faults')
     const proxy = await toxiproxy!.proxy(new URL(minio!.endpoint).host)
-    const store = new S3BlobStore({ ...clientConfig(minio!), endpoint: proxy.url, bucket: TEST_BUCKET, prefix, requestTimeoutMs: 2_000, bodyTimeoutMs: 2_000, connectionTimeoutMs: 2_000 })
+    const store = new S3BlobStore({ ...clientConfig(minio!), endpoint: proxy.url, bucket: TEST_BUCKET, prefix, requestTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs, connectionTimeoutMs: timeoutMs })
     await store.ready()
     return { proxy, store, direct: await freshS3Store(minio!, 'faults', { prefix }), close: () => store.destroy() }
   })

@@ -5,7 +5,7 @@ import type { FaultProxy } from './toxiproxy.js'
 /** What one fault test works with: a store talking through a fresh proxy, and one talking to the server directly. */
 export interface BlobFaultContext {
   readonly proxy: FaultProxy
-  /** The adapter under test, its endpoint the proxy, with short timeouts (a few seconds) so silence ends in ETIMEDOUT. */
+  /** The adapter under test, its endpoint the proxy, its request and body timeouts `timeoutMs` (see {@link runBlobStoreFaultSuite}). */
   readonly store: BlobStore
   /** The same keys, straight to the server: to see what really landed. */
   readonly direct: BlobStore
@@ -53,12 +53,14 @@ function retryAfter(store: BlobStore, cure: () => Promise<void>): { store: BlobS
  * typed, temporary VolumeError or a completed retry — never a hang, a short read taken for a
  * whole one, or a partial object.
  *
- * `setup` makes a fresh proxy and stores for each test.
+ * `setup` makes a fresh proxy and stores for each test, the proxied store with request and body
+ * timeouts of `timeoutMs`: short (2 s) where the test waits for silence to end in ETIMEDOUT,
+ * generous (15 s) elsewhere, so a loaded machine does not turn a slow answer into a failure.
  */
-export function runBlobStoreFaultSuite(name: string, setup: () => Promise<BlobFaultContext>): void {
+export function runBlobStoreFaultSuite(name: string, setup: (options: { timeoutMs: number }) => Promise<BlobFaultContext>): void {
   describe(`BlobStore faults: ${name}`, () => {
     let context: BlobFaultContext | undefined
-    const fresh = async (): Promise<BlobFaultContext> => (context = await setup())
+    const fresh = async (timeoutMs = 15_000): Promise<BlobFaultContext> => (context = await setup({ timeoutMs }))
     afterEach(async () => {
       await context?.close()
       context = undefined
@@ -121,7 +123,7 @@ export function runBlobStoreFaultSuite(name: string, setup: () => Promise<BlobFa
     })
 
     it('a server that stops answering: requests end in ETIMEDOUT, and a write leaves no object', async () => {
-      const { proxy, store, direct } = await fresh()
+      const { proxy, store, direct } = await fresh(2_000)
       await direct.put('silent/a', pattern(10 * KiB, 6))
       await proxy.add({ kind: 'silence' })
       expectTemporary(await settle(store.head('silent/a')), 'ETIMEDOUT')
@@ -133,7 +135,7 @@ export function runBlobStoreFaultSuite(name: string, setup: () => Promise<BlobFa
     })
 
     it('a body that stops mid-way: the read ends in ETIMEDOUT', async () => {
-      const { proxy, store, direct } = await fresh()
+      const { proxy, store, direct } = await fresh(2_000)
       const data = pattern(4096 * KiB, 8)
       await direct.put('stall/a', data)
       await proxy.add({ kind: 'bandwidth', kbPerSecond: 512 })
