@@ -31,7 +31,7 @@ describe('fsck', () => {
     const progress: number[] = []
     const repaired = await fsckBucket(blobs, '', { repair: true, onProgress: (p) => progress.push(p.objects) })
     expect(repaired).toMatchObject({ findings: 9, repaired: 8, unrepaired: 1 })
-    expect(progress.at(-1)).toBe(9)
+    expect(progress).toContain(9) // the first pass; one that moved directory objects is followed by another
     expect(await blobs.head('legacy_$folder$')).toBeUndefined()
     expect(await blobs.head('dirobj')).toBeUndefined()
     expect((await blobs.head('legacy/'))?.metadata).toMatchObject({ mode: '16872', uid: '5', mtime: '1600000000.000000000' })

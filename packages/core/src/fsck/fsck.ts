@@ -73,6 +73,8 @@ class FsckRun {
   #findings = 0
   #repaired = 0
   #movedObjects = 0
+  /** Findings left unrepaired, so that a later pass does not count them again. */
+  readonly #left = new Set<string>()
   readonly #byKind: Partial<Record<FsckFindingKind, number>> = {}
   readonly #context: RepairContext
 
@@ -103,6 +105,8 @@ class FsckRun {
   /** Reports (and, with `repair`, repairs) findings in order: a page's repairs one after another, so a crash stops at one. */
   async handle(findings: readonly FsckFinding[]): Promise<void> {
     for (const finding of findings) {
+      const id = `${finding.kind}:${finding.key}`
+      if (this.#left.has(id)) continue // reported by an earlier pass
       this.#findings++
       this.#byKind[finding.kind] = (this.#byKind[finding.kind] ?? 0) + 1
       let outcome: FsckOutcome = { ...finding, repaired: false }
@@ -117,6 +121,7 @@ class FsckRun {
           outcome = { ...finding, repaired: false, error: error instanceof Error ? error.message : String(error) }
         }
       } else if (this.options.repair) outcome = { ...finding, repaired: false, error: 'needs a decision: not repaired' }
+      if (!outcome.repaired) this.#left.add(id)
       this.options.onFinding?.(outcome)
     }
   }
