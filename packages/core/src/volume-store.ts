@@ -2,6 +2,11 @@ import { attachVolumes, type AttachOptions, type Attachment } from './attach/att
 import type { AttachPolicy } from './attach/attach-policy.js'
 import type { MountSource } from './attach/resolve-mount.js'
 import type { BlobStore } from './blob/blob-store.js'
+import { withRemovalClaims } from './blob/removal-claims.js'
+import { withMutationFence } from './attach/mutation-fence.js'
+import { VolumeActivity } from './registry/volume-activity.js'
+import { renameIntentPrefix } from './volume/rename-intent.js'
+import type { UsageCounts } from './quota/usage-object.js'
 import { VolumeError } from './errors/volume-error.js'
 import type { LeaseManager } from './leases/lease-manager.js'
 import { MemoryLeaseManager } from './leases/memory-lease-manager.js'
@@ -85,6 +90,9 @@ export class VolumeStore {
   readonly #concurrency: number
   readonly #attachPolicy: AttachPolicy
   readonly #usage: UsageTracker | undefined
+  /** The store as volumes see it: removal claims hidden where deletes are not conditional. */
+  readonly #volumeBlobs: BlobStore
+  readonly #activity = new VolumeActivity()
   readonly #maxInodes: number
   readonly #bytesPerGb: number
 
@@ -101,7 +109,8 @@ export class VolumeStore {
     this.#attachPolicy = options.attachPolicy ?? {}
     const quota = options.quota === false ? undefined : (options.quota ?? {})
     const { conditionalCreate, compareAndSwap } = options.blobs.capabilities
-    this.#usage = quota && conditionalCreate && compareAndSwap ? new UsageTracker(options.blobs, (id) => recountUsage(options.blobs, `${id}/`)) : undefined
+    this.#volumeBlobs = options.blobs.capabilities.conditionalDelete ? options.blobs : withRemovalClaims(options.blobs)
+    this.#usage = quota && conditionalCreate && compareAndSwap ? new UsageTracker(options.blobs, (id) => this.#recountLive(id)) : undefined
     this.#maxInodes = quota?.maxInodes ?? Number.POSITIVE_INFINITY
     this.#bytesPerGb = quota?.bytesPerGb ?? 1e9
   }
@@ -133,7 +142,7 @@ export class VolumeStore {
 
   /** Every volume, sorted by name. */
   async list(options: { signal?: AbortSignal } = {}): Promise<VolumeInfo[]> {
-    return (await this.#registry.list(options.signal)).map(toVolumeInfo)
+    return (await this.#registry.list(options.signal)).filter((record) => !record.destroying).map(toVolumeInfo)
   }
 
   /** One volume's record, by id or name. */
@@ -146,7 +155,7 @@ export class VolumeStore {
    * EBUSY while it is attached, unless `force`.
    */
   async destroy(idOrName: string, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<boolean> {
-    const found = await this.#find(idOrName)
+    const found = await this.#find(idOrName, true)
     if (!found) return false
     const { record } = found
     const attachments = await this.leases.listAttachments(record.volumeId)
@@ -154,10 +163,25 @@ export class VolumeStore {
       throw new VolumeError('EBUSY', { op: 'destroy', path: record.name, reason: 'VolumeAttached', detail: `Volume "${record.name}" is attached` })
     }
     for (const attachment of attachments) await this.leases.forceRelease(record.volumeId, attachment.holderId, 'volume destroyed')
-    await deleteTree(this.#contextOf(record, undefined, false), `${record.volumeId}/`, 'destroy', options.signal)
-    await this.#registry.remove(record)
+    // Gone for every caller from here on; a destroy that stops half-way is finished by the next one.
+    if (!record.destroying) await this.#registry.update({ ...record, destroying: true }, found.version)
+    // Writers elsewhere that need room fail from now on: a missing usage object is not re-created for a destroyed volume.
     await this.#usage?.forget(record.volumeId)
+    await this.#activity.close(record.volumeId)
+    const context: VolumeContext = { ...this.#contextOf(record, undefined, false), blobs: this.#volumeBlobs }
+    await deleteTree(context, `${record.volumeId}/`, 'destroy', options.signal)
+    await deleteTree(context, renameIntentPrefix(record.volumeId), 'destroy', options.signal)
+    await this.#registry.remove(record)
     return true
+  }
+
+  /** The recount behind a missing usage object, refused for a volume that no longer exists (ENOENT `VolumeNotFound`). */
+  async #recountLive(volumeId: string): Promise<UsageCounts> {
+    const found = await this.#registry.byId(volumeId)
+    if (!found || found.record.destroying) {
+      throw new VolumeError('ENOENT', { op: 'writeFile', path: found?.record.name ?? volumeId, reason: 'VolumeNotFound', detail: `Volume "${found?.record.name ?? volumeId}" was destroyed` })
+    }
+    return recountUsage(this.#volumeBlobs, `${volumeId}/`)
   }
 
   /**
@@ -189,15 +213,16 @@ export class VolumeStore {
    */
   async recomputeUsage(idOrName: string, options: { signal?: AbortSignal } = {}): Promise<VolumeUsage> {
     const { record } = await this.#require(idOrName, 'recomputeUsage')
-    const counts = await recountUsage(this.blobs, `${record.volumeId}/`, options.signal)
+    const counts = await recountUsage(this.#volumeBlobs, `${record.volumeId}/`, options.signal)
     await this.#usage?.set(record.volumeId, counts)
     return { ...counts, ...this.#limitsOf(record) }
   }
 
   /** Finds a volume by id, then by name. */
-  async #find(idOrName: string): Promise<VersionedRecord | undefined> {
+  async #find(idOrName: string, destroying = false): Promise<VersionedRecord | undefined> {
     if (!isVolumeReference(idOrName)) return undefined
-    return (await this.#registry.byId(idOrName)) ?? (await this.#registry.byName(idOrName))
+    const found = (await this.#registry.byId(idOrName)) ?? (await this.#registry.byName(idOrName))
+    return found && (destroying || !found.record.destroying) ? found : undefined
   }
 
   async #require(idOrName: string, op: string): Promise<VersionedRecord> {
@@ -218,10 +243,12 @@ export class VolumeStore {
     const quota = withQuota && this.#usage
       ? new VolumeQuota(this.#usage, record.volumeId, record.name, { maxBytes: record.sizeGb * this.#bytesPerGb, maxInodes: this.#maxInodes })
       : undefined
+    const keys = new KeySpace(`${record.volumeId}/`, this.blobs.capabilities)
+    const tracked = this.#activity.track(this.#volumeBlobs, record.volumeId, record.name)
     return {
       volumeId: record.volumeId,
-      blobs: this.blobs,
-      keys: new KeySpace(`${record.volumeId}/`, this.blobs.capabilities),
+      blobs: guard ? withMutationFence(tracked, guard, (key) => keys.pathOf(key)) : tracked,
+      keys,
       defaults: this.#defaults,
       concurrency: this.#concurrency,
       guard,

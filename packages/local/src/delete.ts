@@ -1,9 +1,9 @@
 import { unlink } from 'node:fs/promises'
-import { mapConcurrent, throwIfAborted, type BlobCallOptions, type BlobDeleteResult } from '@volumes/core'
+import { mapConcurrent, throwIfAborted, VolumeError, type BlobCallOptions, type BlobDeleteResult } from '@volumes/core'
 import type { StoreContext } from './context.js'
 import { errnoOf, toVolumeError } from './errors.js'
 import { removeDirIfEmpty, unlinkIfPresent } from './fs-util.js'
-import { statObject } from './head.js'
+import { resolveObject, statObject } from './head.js'
 import { parentDirKey } from './key-rules.js'
 import type { KeyLocation } from './layout.js'
 
@@ -41,10 +41,28 @@ export async function deleteObjects(ctx: StoreContext, keys: readonly string[], 
   return { deleted, failed }
 }
 
-async function deleteOne(ctx: StoreContext, key: string, signal: AbortSignal | undefined, changedDirs: Set<string>): Promise<void> {
+/**
+ * `deleteIfMatch`: deletes the object only if its current version is `version`, under the same
+ * per-key lock conditional writes take (EPRECONDITION when it is another version or missing).
+ */
+export async function deleteObjectIfMatch(ctx: StoreContext, key: string, version: string, options: BlobCallOptions = {}): Promise<void> {
+  throwIfAborted(options.signal, 'delete', key)
+  const changedDirs = new Set<string>()
+  try {
+    await deleteOne(ctx, key, options.signal, changedDirs, version)
+    if (ctx.config.fsync && changedDirs.size > 0) await ctx.dirs.sync(changedDirs)
+  } catch (error) {
+    throw toVolumeError(error, 'delete', key)
+  }
+}
+
+async function deleteOne(ctx: StoreContext, key: string, signal: AbortSignal | undefined, changedDirs: Set<string>, ifMatch?: string): Promise<void> {
   const loc = ctx.layout.locate(key, 'delete')
   const layout = ctx.layout
   const goneDir = await ctx.locks.run(loc.lockPath, 'delete', key, signal, async () => {
+    if (ifMatch !== undefined && (await resolveObject(loc))?.head.version !== ifMatch) {
+      throw new VolumeError('EPRECONDITION', { op: 'delete', path: key, detail: 'version does not match' })
+    }
     if (loc.marker) {
       if (await unlinkIfPresent(loc.dataPath)) changedDirs.add(loc.dataParent)
       await unlinkIfPresent(loc.recordPath)

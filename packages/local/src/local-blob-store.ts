@@ -5,7 +5,7 @@ import type {
 import { resolveConfig, type LocalBlobStoreOptions } from './config.js'
 import type { StoreContext } from './context.js'
 import { copyObject } from './copy.js'
-import { deleteObjects } from './delete.js'
+import { deleteObjectIfMatch, deleteObjects } from './delete.js'
 import { DirSyncer } from './dir-sync.js'
 import { toVolumeError } from './errors.js'
 import { MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from './key-rules.js'
@@ -37,6 +37,7 @@ export class LocalBlobStore implements BlobStore {
     listMetadata: true,
     serverSideCopy: true,
     hierarchicalKeys: true,
+    conditionalDelete: true,
     maxKeyBytes: MAX_KEY_BYTES,
     maxSegmentBytes: MAX_SEGMENT_BYTES,
   }
@@ -70,6 +71,10 @@ export class LocalBlobStore implements BlobStore {
 
   delete(keys: readonly string[], options?: BlobCallOptions): Promise<BlobDeleteResult> {
     return deleteObjects(this.#ctx, keys, options)
+  }
+
+  deleteIfMatch(key: string, version: string, options?: BlobCallOptions): Promise<void> {
+    return deleteObjectIfMatch(this.#ctx, key, version, options)
   }
 
   copy(sourceKey: string, destinationKey: string, options?: BlobCopyOptions): Promise<BlobHead> {

@@ -7,6 +7,8 @@ import { isVolumeError, utf8Length, VolumeError, type VolumeErrorCode } from '@v
 
 /** MinIO keeps objects as files: a key segment longer than a file name (255 bytes) is refused. */
 export const MINIO_MAX_SEGMENT_BYTES = 255
+/** What MinIO appends to a directory marker's name on its disk (`__XLDIR__`). */
+export const MINIO_MARKER_SUFFIX_BYTES = 9
 
 interface Mapping {
   readonly code: VolumeErrorCode

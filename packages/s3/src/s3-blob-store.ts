@@ -10,7 +10,7 @@ import { resolveOptions, type ResolvedTuning, type S3BlobStoreOptions } from './
 import { createContext, type S3Context } from './context.js'
 import { copy } from './copy.js'
 import { deleteKeys } from './delete.js'
-import { MINIO_MAX_SEGMENT_BYTES } from './errors.js'
+import { MINIO_MARKER_SUFFIX_BYTES, MINIO_MAX_SEGMENT_BYTES } from './errors.js'
 import { list } from './list.js'
 import { setMetadata } from './metadata.js'
 import { get, head } from './read.js'
@@ -102,7 +102,11 @@ export class S3BlobStore implements BlobStore {
         this.#capabilities.compareAndSwap = found.compareAndSwap
       }
       if (checkList) this.#listMetadata = this.#capabilities.listMetadata = found.listMetadata
-      if (/minio/i.test(found.server ?? '')) this.#capabilities.maxSegmentBytes = MINIO_MAX_SEGMENT_BYTES
+      if (/minio/i.test(found.server ?? '')) {
+        this.#capabilities.maxSegmentBytes = MINIO_MAX_SEGMENT_BYTES
+        // MinIO keeps the marker `d/` on its disk as `d__XLDIR__`.
+        this.#capabilities.markerSuffixBytes = MINIO_MARKER_SUFFIX_BYTES
+      }
     }
     return this.capabilities
   }

@@ -6,6 +6,7 @@ import { runVolumeFileTests } from './volume-files-suite.js'
 import { runVolumePathProperties } from './volume-path-properties.js'
 import { runVolumeModelProperties } from './volume-model-properties.js'
 import { runVolumeAttachTests } from './volume-attach-suite.js'
+import { runVolumeConcurrencyTests } from './volume-concurrency-suite.js'
 
 /** Creates a fresh, empty BlobStore for one suite run. */
 export type VolumeBlobFactory = () => Promise<BlobStore> | BlobStore
@@ -15,6 +16,8 @@ export interface VolumeSuiteOptions {
   /** Runs of the property-based tests (lower for slow backends). Default 60 for sequences, 400 for hostile paths. */
   readonly propertyRuns?: number
   readonly hostilePathRuns?: number
+  /** Runs of the concurrent-mix quota property. Default 20. */
+  readonly concurrencyRuns?: number
 }
 
 /**
@@ -116,6 +119,7 @@ export function runVolumeStoreConformance(name: string, factory: VolumeBlobFacto
     })
 
     runVolumeAttachTests(() => blobs)
+    runVolumeConcurrencyTests(() => blobs, options.concurrencyRuns ?? 20)
     runVolumePathProperties(() => ({ blobs, store }), options.hostilePathRuns ?? 400)
     runVolumeModelProperties(() => store, options.propertyRuns ?? 60)
   })

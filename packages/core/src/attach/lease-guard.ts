@@ -13,8 +13,10 @@ import type { MutationGuard } from '../volume/volume-context.js'
  *   marked lost so that its signal fires.
  *
  * Nothing is written after a refusal. Cost: one `validate` per mutation (a map lookup
- * in memory, one round trip to Redis). A lease lost between the check and the write
- * that follows it is not caught: storage has no fencing, the check narrows the window.
+ * in memory, one round trip to Redis), and a local check of the monotonic deadline before
+ * every request of it (`beforeRequest`, applied by `withMutationFence`), whose requests
+ * also carry the lease's signal. What remains: a request already sent when the lease is
+ * lost can still land (storage cannot check a fencing token on S3 or GCS).
  */
 export class LeaseGuard implements MutationGuard {
   readonly #leases: LeaseManager
@@ -27,12 +29,23 @@ export class LeaseGuard implements MutationGuard {
     this.#name = volumeName
   }
 
-  async beforeMutation(op: string, path: string): Promise<void> {
+  /** The lease's signal: in-flight requests of this volume's mutations abort when the lease is lost. */
+  get signal(): AbortSignal {
+    return this.#lease.signal
+  }
+
+  /** The local check (no round trip) before each request: read-only and the lease's monotonic deadline. */
+  beforeRequest(op: string, path: string): void {
     const lease = this.#lease
     if (lease.mode === 'readonly') {
       throw new VolumeError('EROFS', { op, path, reason: 'ReadOnlyAttachment', detail: `read-only volume "${this.#name}" (attached readonly)` })
     }
     if (!lease.isCurrent()) throw this.#lost(op, path, 'lease expired or released')
+  }
+
+  async beforeMutation(op: string, path: string): Promise<void> {
+    const lease = this.#lease
+    this.beforeRequest(op, path)
     if (!(await this.#leases.validate(lease.volumeId, lease.holderId, lease.token))) {
       markLost(lease, 'the lease store no longer holds this lease')
       throw this.#lost(op, path, 'the lease store no longer holds this lease')

@@ -22,10 +22,20 @@ export interface BlobCapabilities {
    * prefix of other keys (`a` and `a/b`). Writing one while the other exists is ENOTDIR / EISDIR.
    */
   readonly hierarchicalKeys: boolean
+  /**
+   * `deleteIfMatch` exists and deletes atomically only the version given. Without it,
+   * core claims an object before deleting it by a conditional `put` (see `removal-claims.ts`).
+   */
+  readonly conditionalDelete?: boolean | undefined
   /** Longest key, in UTF-8 bytes, the backend accepts (after the adapter's own prefix). */
   readonly maxKeyBytes: number
   /** Longest key segment between slashes, in UTF-8 bytes (255 on disks, unlimited on buckets). */
   readonly maxSegmentBytes: number
+  /**
+   * Bytes the backend appends to a directory marker's last segment on its own disk (MinIO
+   * stores `d/` as `d__XLDIR__`: 9), so directory names may be that much shorter.
+   */
+  readonly markerSuffixBytes?: number | undefined
 }
 
 /** An object's description, as returned by `head`, `put`, `copy`, `setMetadata` and `list`. */
@@ -172,6 +182,13 @@ export interface BlobStore {
    * only a failure of the whole call throws.
    */
   delete(keys: readonly string[], options?: BlobCallOptions): Promise<BlobDeleteResult>
+
+  /**
+   * Deletes one object only if its current version is `version` (present when
+   * `capabilities.conditionalDelete`).
+   * Behavior: matching version → deleted. Other version or missing key → EPRECONDITION and nothing deleted.
+   */
+  deleteIfMatch?(key: string, version: string, options?: BlobCallOptions): Promise<void>
 
   /**
    * Copies an object, on the server where the backend can.

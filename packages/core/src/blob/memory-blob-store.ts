@@ -25,6 +25,7 @@ export class MemoryBlobStore implements BlobStore {
     listMetadata: true,
     serverSideCopy: true,
     hierarchicalKeys: false,
+    conditionalDelete: true,
     maxKeyBytes: 1024,
     maxSegmentBytes: Number.POSITIVE_INFINITY,
   }
@@ -79,6 +80,12 @@ export class MemoryBlobStore implements BlobStore {
     throwIfAborted(options?.signal, 'delete')
     for (const key of keys) this.#objects.delete(key)
     return { deleted: [...keys], failed: [] }
+  }
+
+  async deleteIfMatch(key: string, version: string, options?: BlobCallOptions): Promise<void> {
+    throwIfAborted(options?.signal, 'delete', key)
+    this.#checkConditions(key, { ifMatch: version }, 'delete')
+    this.#objects.delete(key)
   }
 
   async copy(sourceKey: string, destinationKey: string, options: BlobCopyOptions = {}): Promise<BlobHead> {

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit'
-import type { BlobStore } from '../blob/blob-store.js'
+import type { BlobCallOptions, BlobStore } from '../blob/blob-store.js'
 import { forwardTo } from './layer.js'
 
 /** A limit on requests in flight; share one between stores to share the limit. */
@@ -24,6 +24,7 @@ export function withConcurrencyLimit(inner: BlobStore, limit: number | Concurren
     put: (key, body, o) => limiter(() => inner.put(key, body, o)),
     list: (prefix, o) => limiter(() => inner.list(prefix, o)),
     delete: (keys, o) => limiter(() => inner.delete(keys, o)),
+    ...(inner.deleteIfMatch ? { deleteIfMatch: (key: string, version: string, o?: BlobCallOptions) => limiter(() => inner.deleteIfMatch!(key, version, o)) } : {}),
     copy: (from, to, o) => limiter(() => inner.copy(from, to, o)),
     setMetadata: (key, metadata, o) => limiter(() => inner.setMetadata(key, metadata, o)),
   })

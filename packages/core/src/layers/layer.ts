@@ -1,4 +1,4 @@
-import type { BlobStore } from '../blob/blob-store.js'
+import type { BlobCallOptions, BlobStore } from '../blob/blob-store.js'
 
 /** A layer wraps a BlobStore and returns a BlobStore with the same contract. */
 export type BlobLayer = (inner: BlobStore) => BlobStore
@@ -8,15 +8,17 @@ export type BlobLayer = (inner: BlobStore) => BlobStore
  * `overrides`, so a layer writes only what it changes.
  */
 export function forwardTo(inner: BlobStore, overrides: Partial<Omit<BlobStore, 'capabilities'>>): BlobStore {
+  // Calls look the member up on `inner` each time, so a store patched after it was wrapped is still seen.
   return {
     capabilities: inner.capabilities,
-    head: overrides.head ?? inner.head.bind(inner),
-    get: overrides.get ?? inner.get.bind(inner),
-    put: overrides.put ?? inner.put.bind(inner),
-    list: overrides.list ?? inner.list.bind(inner),
-    delete: overrides.delete ?? inner.delete.bind(inner),
-    copy: overrides.copy ?? inner.copy.bind(inner),
-    setMetadata: overrides.setMetadata ?? inner.setMetadata.bind(inner),
+    head: overrides.head ?? ((key, o) => inner.head(key, o)),
+    get: overrides.get ?? ((key, o) => inner.get(key, o)),
+    put: overrides.put ?? ((key, body, o) => inner.put(key, body, o)),
+    list: overrides.list ?? ((prefix, o) => inner.list(prefix, o)),
+    delete: overrides.delete ?? ((keys, o) => inner.delete(keys, o)),
+    ...(inner.deleteIfMatch ? { deleteIfMatch: overrides.deleteIfMatch ?? ((key: string, version: string, o?: BlobCallOptions) => inner.deleteIfMatch!(key, version, o)) } : {}),
+    copy: overrides.copy ?? ((from, to, o) => inner.copy(from, to, o)),
+    setMetadata: overrides.setMetadata ?? ((key, metadata, o) => inner.setMetadata(key, metadata, o)),
   }
 }
 

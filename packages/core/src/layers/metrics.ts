@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
-import type { BlobStore } from '../blob/blob-store.js'
+import type { BlobCallOptions, BlobStore } from '../blob/blob-store.js'
 import { isVolumeError } from '../errors/volume-error.js'
 import { forwardTo } from './layer.js'
 
@@ -47,6 +47,7 @@ export function withMetrics(inner: BlobStore, options: { label?: string } = {}):
     put: (key, body, o) => measure('put', key, () => inner.put(key, body, o), (r) => r.size),
     list: (prefix, o) => measure('list', prefix, () => inner.list(prefix, o), none),
     delete: (keys, o) => measure('delete', keys[0] ?? '', () => inner.delete(keys, o), none),
+    ...(inner.deleteIfMatch ? { deleteIfMatch: (key: string, version: string, o?: BlobCallOptions) => measure('delete', key, () => inner.deleteIfMatch!(key, version, o), none) } : {}),
     copy: (from, to, o) => measure('copy', to, () => inner.copy(from, to, o), (r) => r.size),
     setMetadata: (key, metadata, o) => measure('setMetadata', key, () => inner.setMetadata(key, metadata, o), none),
   })

@@ -1,4 +1,4 @@
-import type { BlobStore } from '../blob/blob-store.js'
+import type { BlobCallOptions, BlobStore } from '../blob/blob-store.js'
 import { isTemporaryError } from '../errors/volume-error.js'
 import { sleep } from '../util/abort.js'
 import { forwardTo } from './layer.js'
@@ -45,6 +45,7 @@ export function withRetry(inner: BlobStore, options: RetryOptions = {}): BlobSto
     put: (key, body, o) => (body instanceof Uint8Array ? run('put', o?.signal, () => inner.put(key, body, o)) : inner.put(key, body, o)),
     list: (prefix, o) => run('list', o?.signal, () => inner.list(prefix, o)),
     delete: (keys, o) => run('delete', o?.signal, () => inner.delete(keys, o)),
+    ...(inner.deleteIfMatch ? { deleteIfMatch: (key: string, version: string, o?: BlobCallOptions) => run('delete', o?.signal, () => inner.deleteIfMatch!(key, version, o)) } : {}),
     copy: (from, to, o) => run('copy', o?.signal, () => inner.copy(from, to, o)),
     setMetadata: (key, metadata, o) => run('setMetadata', o?.signal, () => inner.setMetadata(key, metadata, o)),
   })

@@ -16,14 +16,23 @@ export class KeySpace {
     private readonly capabilities: BlobCapabilities,
   ) {}
 
-  /** The object key of the file at `path`. */
+  /**
+   * The object key of the file at `path`. EINVAL (reason `ReservedName`) for a name a backend
+   * gives a meaning of its own, on every backend alike; ENAMETOOLONG past the backend's lengths.
+   */
   fileKey(path: string, op: string): string {
+    checkNames(path, op, this.capabilities.maxSegmentBytes, this.capabilities.maxSegmentBytes)
     return this.#checked(`${this.prefix}${path.slice(1)}`, path, op)
   }
 
-  /** The key of the directory marker at `path`; `undefined` for the root of an unprefixed space. */
+  /**
+   * The key of the directory marker at `path`; `undefined` for the root of an unprefixed space.
+   * The directory's own name must leave room for the backend's marker suffix (`markerSuffixBytes`).
+   */
   markerKey(path: string, op: string): string | undefined {
     if (path === '/') return this.prefix === '' ? undefined : this.prefix
+    const { maxSegmentBytes, markerSuffixBytes = 0 } = this.capabilities
+    checkNames(path, op, maxSegmentBytes, maxSegmentBytes - markerSuffixBytes)
     return this.#checked(`${this.prefix}${path.slice(1)}/`, path, op)
   }
 
@@ -44,4 +53,24 @@ export class KeySpace {
     }
     return key
   }
+}
+
+/**
+ * Names that some backend stores as something else: MinIO keeps a directory object `d/` on
+ * its disk as `d__XLDIR__`, so a file of that name would show as the directory `d` and an
+ * `e__XLDIR__` would overwrite e's marker. Refused on every backend, so volumes move between them.
+ */
+const RESERVED_SUFFIX = '__XLDIR__'
+
+function checkNames(path: string, op: string, maxNameBytes: number, maxLastNameBytes: number): void {
+  const names = path.split('/')
+  names.forEach((name, index) => {
+    if (name.endsWith(RESERVED_SUFFIX)) {
+      throw new VolumeError('EINVAL', { op, path, reason: 'ReservedName', detail: `names ending in ${RESERVED_SUFFIX} are reserved (object stores use them for directories)` })
+    }
+    const limit = index === names.length - 1 ? maxLastNameBytes : maxNameBytes
+    if (Number.isFinite(limit) && utf8Length(name) > limit) {
+      throw new VolumeError('ENAMETOOLONG', { op, path, reason: 'NameTooLong', detail: `name longer than the ${limit} bytes this backend stores` })
+    }
+  })
 }

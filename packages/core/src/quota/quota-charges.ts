@@ -41,17 +41,17 @@ export async function releaseObjects(context: VolumeContext, heads: readonly Blo
 }
 
 /**
- * Sizes of the objects already under a tree copy's destination, by key, so that each
- * copy is charged only for what it adds. `undefined` without a quota (no listing then).
+ * The objects already under a tree copy's destination, by key, so that each copy
+ * replaces exactly what it found. `undefined` without a quota (no listing then).
  */
-export async function existingSizes(context: VolumeContext, prefix: string, signal?: AbortSignal): Promise<Map<string, number> | undefined> {
+export async function existingHeads(context: VolumeContext, prefix: string, signal?: AbortSignal): Promise<Map<string, BlobHead> | undefined> {
   if (!context.quota) return undefined
-  const sizes = new Map<string, number>()
+  const heads = new Map<string, BlobHead>()
   let cursor: string | undefined
   do {
     const page = await context.blobs.list(prefix, { cursor, signal })
-    for (const object of page.objects) sizes.set(object.key, object.size)
+    for (const object of page.objects) heads.set(object.key, object)
     cursor = page.cursor
   } while (cursor)
-  return sizes
+  return heads
 }

@@ -19,6 +19,8 @@ export interface StoredVolumeRecord {
   readonly labels: Record<string, string>
   /** Lowest fencing token a lease manager may grant next (raised by lease managers that can lose state). */
   readonly tokenFloor?: number
+  /** Set by `destroy` before it deletes anything: the volume is gone for every caller, and a retried destroy finishes it. */
+  readonly destroying?: boolean
 }
 
 /** Parses a stored record, tolerating unknown fields written by newer versions. */

@@ -1,6 +1,7 @@
 import type { BlobHead } from '../blob/blob-store.js'
 import { VolumeError } from '../errors/volume-error.js'
 import { releaseObjects } from '../quota/quota-charges.js'
+import { deleteExactly } from './exact-delete.js'
 import type { VolumeContext } from './volume-context.js'
 
 /** Every object under `prefix`, page by page, without holding the whole tree in memory. */
@@ -13,7 +14,12 @@ export async function* walkObjects(context: VolumeContext, prefix: string, signa
   } while (cursor)
 }
 
-/** Deletes every object under `prefix` (the marker at the prefix itself last), in batches, releasing their quota page by page. */
+/**
+ * Deletes every object under `prefix` (the marker at the prefix itself last), page by page.
+ * With a quota each object is deleted only at the version listed and its charge freed
+ * (see `deleteExactly`); one that another process replaced meanwhile is deleted at its new
+ * version, and one written after the listing survives. Without a quota, plain batch deletes.
+ */
 export async function deleteTree(context: VolumeContext, prefix: string, op: string, signal?: AbortSignal): Promise<number> {
   let deleted = 0
   let marker: BlobHead | undefined
@@ -23,12 +29,25 @@ export async function deleteTree(context: VolumeContext, prefix: string, op: str
       marker = object
       return false
     })
-    deleted += await deleteKeys(context, objects.map((object) => object.key), op, signal)
-    await releaseObjects(context, objects)
+    deleted += await deleteCharged(context, objects, op, signal)
   }
-  if (marker) {
-    deleted += await deleteKeys(context, [prefix], op, signal)
-    await releaseObjects(context, [marker])
+  if (marker) deleted += await deleteCharged(context, [marker], op, signal)
+  return deleted
+}
+
+/** Attempts at deleting objects of a tree that other writers keep replacing. */
+const TREE_ATTEMPTS = 4
+
+async function deleteCharged(context: VolumeContext, objects: readonly BlobHead[], op: string, signal?: AbortSignal): Promise<number> {
+  if (!context.quota) return deleteKeys(context, objects.map((object) => object.key), op, signal)
+  let deleted = 0
+  let pending = objects
+  for (let attempt = 1; pending.length > 0 && attempt <= TREE_ATTEMPTS; attempt++) {
+    const outcome = await deleteExactly(context, pending, signal)
+    await releaseObjects(context, outcome.deleted)
+    deleted += outcome.deleted.length
+    const current = await Promise.all(outcome.changed.map((head) => context.blobs.head(head.key, { signal })))
+    pending = current.filter((head): head is BlobHead => head !== undefined)
   }
   return deleted
 }

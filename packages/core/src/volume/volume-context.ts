@@ -9,6 +9,13 @@ import type { QuotaCharger } from '../quota/quota-charger.js'
  */
 export interface MutationGuard {
   beforeMutation(op: string, path: string): Promise<void>
+  /**
+   * Called before every store request of a mutation (each retry and each object of a
+   * tree included), with no round trip: throws to stop the request from being sent.
+   */
+  beforeRequest?(op: string, key: string): void
+  /** Fires when the guard stops allowing writes: requests in flight are aborted. */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** Everything the operations of one volume share. */
