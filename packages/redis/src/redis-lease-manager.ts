@@ -5,7 +5,7 @@ import { isCluster, resolveClient, type RedisClient, type RedisLeaseManagerOptio
 import { attachedError, toVolumeError } from './errors.js'
 import { checkId, LeaseKeys } from './keys.js'
 import { defineLeaseScripts, type LeaseScripts } from './lua-command.js'
-import { replicaTimeout, runReplicated, type ReplicaWait } from './replicated.js'
+import { replicaTimeout, ReplicatedRunner, type ReplicaWait } from './replicated.js'
 import { ServerWatch } from './server-watch.js'
 import { TokenReserver, type TokenFloor } from './token-floor.js'
 
@@ -52,6 +52,7 @@ export class RedisLeaseManager implements LeaseManager {
   readonly #watch: ServerWatch
   readonly #waitForReplicas: number | 'auto'
   readonly #replicaTimeoutMs: number
+  readonly #replicated: ReplicatedRunner
   readonly #leases = new Set<HeldLease>()
   #closed = false
   #down = false
@@ -84,6 +85,7 @@ export class RedisLeaseManager implements LeaseManager {
     this.#logger = options.logger ?? console
     this.#waitForReplicas = options.waitForReplicas ?? 'auto'
     this.#replicaTimeoutMs = options.replicaTimeoutMs ?? 1000
+    this.#replicated = new ReplicatedRunner(client)
     // A reconnection may reach another server (a restart, a failover): the watch checks it again.
     this.#watch = new ServerWatch(client, {
       allowEvictingPolicy: options.allowEvictingPolicy ?? false,
@@ -127,7 +129,7 @@ export class RedisLeaseManager implements LeaseManager {
       const grantedAt = performance.now()
       const args = this.#reserver ? [volumeId, holderId, mode, ttlMs, floorSeen, ceiling] : [volumeId, holderId, mode, ttlMs]
       const wait = this.#replicaWait(keys[0]!)
-      const { reply, acked } = await (wait ? runReplicated<AcquireReply>(this.#client, 'volumesLease_acquire', keys, args, wait) : this.#scripts.acquire(keys, args).then((reply) => ({ reply, acked: 0 }))).catch((error: unknown) => {
+      const { reply, acked } = await (wait ? this.#replicated.run<AcquireReply>(wait.server, 'volumesLease_acquire', keys, args, wait) : this.#scripts.acquire(keys, args).then((reply) => ({ reply, acked: 0 }))).catch((error: unknown) => {
         throw toVolumeError(error, 'acquire', volumeId)
       })
       const [status, value, extra = 0, horizon = 0] = reply
@@ -190,9 +192,10 @@ export class RedisLeaseManager implements LeaseManager {
   }
 
   /** The replicas a change of `key` waits for, or undefined for none. */
-  #replicaWait(key: string): ReplicaWait | undefined {
-    const replicas = this.#waitForReplicas === 'auto' ? this.#watch.replicasOf(this.#serverOf(key)) : this.#waitForReplicas
-    return replicas > 0 ? { replicas, timeoutMs: this.#replicaTimeoutMs } : undefined
+  #replicaWait(key: string): (ReplicaWait & { server: string }) | undefined {
+    const server = this.#serverOf(key)
+    const replicas = this.#waitForReplicas === 'auto' ? this.#watch.replicasOf(server) : this.#waitForReplicas
+    return replicas > 0 ? { replicas, timeoutMs: this.#replicaTimeoutMs, server: server ?? '' } : undefined
   }
 
   /** The master serving `key` in a Cluster (`host:port`, as ioredis's slot map says); undefined for a single server. */
@@ -226,7 +229,7 @@ export class RedisLeaseManager implements LeaseManager {
     const args = [lease.volumeId, lease.holderId, String(lease.token), ttlMs]
     const wait = this.#replicaWait(keys[0]!)
     try {
-      const { reply, acked } = wait ? await runReplicated<[number, number]>(this.#client, 'volumesLease_renew', keys, args, wait) : { reply: await this.#scripts.renew(keys, args), acked: 0 }
+      const { reply, acked } = wait ? await this.#replicated.run<[number, number]>(wait.server, 'volumesLease_renew', keys, args, wait) : { reply: await this.#scripts.renew(keys, args), acked: 0 }
       const [expires, horizon] = reply
       if (expires === 0) return false
       if (wait && acked < wait.replicas) throw replicaTimeout('renew', lease.volumeId, acked, wait, 'the renewal was not replicated; the lease keeps its previous expiry')
