@@ -82,10 +82,14 @@ export async function copyKeepingAttributes(context: VolumeContext, source: Blob
   const kind = head.key.endsWith('/') ? 'directory' : 'file'
   const before = decodeAttributes(head.metadata, kind, head.lastModified, context.defaults)
   const attributes = fresh ? { ...before, atimeNs: now, mtimeNs: now, ctimeNs: now } : { ...before, ctimeNs: now }
-  return context.blobs.copy(head.key, destinationKey, {
+  const options = {
     metadata: { ...head.metadata, ...encodeAttributes(attributes) },
     contentType: head.contentType,
     signal,
     ...(context.blobs.capabilities.conditionalCreate && !overwrite ? { ifNoneMatch: '*' as const } : {}),
-  })
+  }
+  // An empty object (a marker, an empty file) is one put: no copy request, and no multipart
+  // create-only copy, which MinIO refuses for keys ending in '/'.
+  if (head.size === 0) return context.blobs.put(destinationKey, new Uint8Array(0), { ...options, contentLength: 0 })
+  return context.blobs.copy(head.key, destinationKey, options)
 }
