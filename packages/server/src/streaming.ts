@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import type { EntryInfo, WriteData } from '@volumes/core'
 import { badRequest, HttpError } from './errors.js'
+import type { InclusiveRange } from './ranges.js'
 
 /** Size limits of request bodies. */
 export interface BodyLimits {
@@ -107,45 +108,16 @@ export async function jsonBody(request: Request, limit: number, op: string): Pro
   return value as Record<string, unknown>
 }
 
-/** An inclusive byte range of a file. */
-export interface InclusiveRange {
-  readonly start: number
-  readonly end: number
-}
-
-/**
- * Parses a `Range` header against a file of `size` bytes: `bytes=a-b`, `bytes=a-`, `bytes=-n`.
- * Returns undefined to serve the whole file (no header, another unit, several ranges, bad
- * syntax: RFC 9110 lets a server ignore those); throws 416 when the range starts past the end.
- */
-export function parseRange(header: string | null, size: number, op: string, path: string): InclusiveRange | undefined {
-  if (header === null) return undefined
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
-  if (!match || (match[1] === '' && match[2] === '')) return undefined
-  const unsatisfiable = (): HttpError =>
-    new HttpError('ERANGE', `range not satisfiable: '${header}' of a ${size}-byte file`, { op, path, reason: 'RangeNotSatisfiable', headers: { 'content-range': `bytes */${size}` } })
-  if (match[1] === '') {
-    const suffix = Number(match[2])
-    if (suffix === 0 || size === 0) throw unsatisfiable()
-    return { start: Math.max(0, size - suffix), end: size - 1 }
-  }
-  const start = Number(match[1])
-  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1)
-  if (match[2] !== '' && Number(match[2]) < start) return undefined
-  if (start >= size) throw unsatisfiable()
-  return { start, end }
-}
-
 /** What a file response needs to know about the file. */
 export type FileFacts = Pick<EntryInfo, 'path' | 'size' | 'mode' | 'uid' | 'gid' | 'mtime'>
 
 /**
  * A file as a response: 200 with the whole file, or 206 with `range`, with `Content-Length`,
- * `Last-Modified` and the POSIX attributes in `X-Volume-*` headers. `body` is streamed as is
+ * `Last-Modified`, `ETag` (when given) and the POSIX attributes in `X-Volume-*` headers. `body` is streamed as is
  * (already cut to the range), or sent as bytes (a small file read whole); without one (HEAD, an
  * empty file) the response has no body.
  */
-export function fileResponse(facts: FileFacts, range: InclusiveRange | undefined, body: Readable | Uint8Array | undefined): Response {
+export function fileResponse(facts: FileFacts, range: InclusiveRange | undefined, body: Readable | Uint8Array | undefined, etag?: string): Response {
   const length = range ? range.end - range.start + 1 : facts.size
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',
@@ -156,6 +128,7 @@ export function fileResponse(facts: FileFacts, range: InclusiveRange | undefined
     'x-volume-uid': String(facts.uid),
     'x-volume-gid': String(facts.gid),
   }
+  if (etag !== undefined) headers.etag = etag
   if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${facts.size}`
   const status = range ? 206 : 200
   if (body instanceof Uint8Array) return new Response(body as Uint8Array<ArrayBuffer>, { status, headers })

@@ -22,10 +22,10 @@ export interface Fixture {
   cleanup(): Promise<void>
 }
 
-/** Builds a fixture; `wrap` may wrap the blob store (e.g. to record keys). */
-export async function makeFixture(options: { wrap?: (blobs: BlobStore) => BlobStore; handler?: Partial<VolumesHandlerOptions>; quota?: { bytesPerGb: number } } = {}): Promise<Fixture> {
+/** Builds a fixture (on a LocalBlobStore unless `blobs` is given); `wrap` may wrap the blob store (e.g. to record keys). */
+export async function makeFixture(options: { wrap?: (blobs: BlobStore) => BlobStore; handler?: Partial<VolumesHandlerOptions>; quota?: { bytesPerGb: number }; blobs?: BlobStore } = {}): Promise<Fixture> {
   const root = await mkdtemp(join(tmpdir(), 'volumes-server-'))
-  const local = new LocalBlobStore({ root })
+  const local = options.blobs ?? new LocalBlobStore({ root })
   const blobs = options.wrap ? options.wrap(local) : local
   const store = new VolumeStore({ blobs, ...(options.quota ? { quota: options.quota } : {}) })
   const handler = createVolumesHandler({

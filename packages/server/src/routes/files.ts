@@ -1,10 +1,11 @@
-import { collectBytes, MAX_LIST_DEPTH, VolumeError, type Volume } from '@volumes/core'
+import { MAX_LIST_DEPTH, type Volume } from '@volumes/core'
 import { checkAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { bodyField, defineRoute, json, queryFlag, queryInteger, type AppContext, type ServerDeps, type VolumesApp } from '../context.js'
 import { badRequest } from '../errors.js'
 import { bodyPath, volumePathOf, volumeSegmentOf } from '../paths.js'
-import { fileBody, fileResponse, jsonBody, parseRange, tooLarge } from '../streaming.js'
+import { fileBody, jsonBody, tooLarge } from '../streaming.js'
+import { serveFileRead } from './file-read.js'
 
 const MAX_ID = 0xffff_fffe
 
@@ -43,22 +44,9 @@ export function fileRoutes(app: VolumesApp, deps: ServerDeps): void {
     async handler(c, principal) {
       const op = 'readFile'
       const { volume, path } = await target(c, principal, op, false)
-      const rangeHeader = c.req.header('range') ?? null
       // No request signal here: reading it makes @hono/node-server build a full Request (tens of µs);
       // a client that goes away cancels the response stream, which closes the file.
-      if (rangeHeader === null && c.req.method === 'GET') {
-        const opened = await volume.open(path)
-        c.set('bytesOut', opened.info.size)
-        return fileResponse(opened.info, undefined, opened.info.size <= limits.bufferBelowBytes ? await collectBytes(opened.body) : opened.body)
-      }
-      const info = await volume.getInfo(path)
-      if (info.type === 'directory') throw new VolumeError('EISDIR', { op, path })
-      const range = parseRange(rangeHeader, info.size, op, path)
-      const length = range ? range.end - range.start + 1 : info.size
-      const wanted = c.req.method === 'GET' && length > 0
-      const body = wanted ? await volume.createReadStream(path, range ? { range: { start: range.start, end: range.end + 1 } } : {}) : undefined
-      c.set('bytesOut', wanted ? length : 0)
-      return fileResponse(info, range, body)
+      return serveFileRead(c, volume, path, limits.bufferBelowBytes)
     },
   })
 
