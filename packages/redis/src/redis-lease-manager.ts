@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks'
-import calculateSlot from 'cluster-key-slot'
 import { HeldLease, throwIfAborted, validateTtl, VolumeError, type AcquireOptions, type Lease, type LeaseBackend, type LeaseInfo, type LeaseManager, type LeaseMode } from '@volumes/core'
 import { isCluster, resolveClient, type RedisClient, type RedisLeaseManagerOptions } from './config.js'
 import { attachedError, toVolumeError } from './errors.js'
 import { checkId, LeaseKeys } from './keys.js'
 import { defineLeaseScripts, type LeaseScripts } from './lua-command.js'
-import { replicaTimeout, ReplicatedRunner, type ReplicaWait } from './replicated.js'
+import { ClusterHolderIndex } from './cluster-index.js'
+import { DurableScripts } from './durable-scripts.js'
+import { replicaTimeout } from './replicated.js'
 import { ServerWatch } from './server-watch.js'
 import { TokenReserver, type TokenFloor } from './token-floor.js'
 
@@ -45,14 +46,13 @@ export class RedisLeaseManager implements LeaseManager {
   readonly #owned: boolean
   readonly #keys: LeaseKeys
   readonly #scripts: LeaseScripts
-  /** A single server can update the holder index in the same script; a Cluster cannot. */
+  /** A single server can update the holder index in the same script; a Cluster cannot (then this does it). */
   readonly #inlineIndex: boolean
+  readonly #clusterIndex: ClusterHolderIndex
   readonly #reserver: TokenReserver | undefined
   readonly #logger: { warn(message: string): void }
   readonly #watch: ServerWatch
-  readonly #waitForReplicas: number | 'auto'
-  readonly #replicaTimeoutMs: number
-  readonly #replicated: ReplicatedRunner
+  readonly #durable: DurableScripts
   readonly #leases = new Set<HeldLease>()
   #closed = false
   #down = false
@@ -83,9 +83,7 @@ export class RedisLeaseManager implements LeaseManager {
     this.#inlineIndex = !isCluster(client)
     this.#scripts = defineLeaseScripts(client)
     this.#logger = options.logger ?? console
-    this.#waitForReplicas = options.waitForReplicas ?? 'auto'
-    this.#replicaTimeoutMs = options.replicaTimeoutMs ?? 1000
-    this.#replicated = new ReplicatedRunner(client)
+    this.#clusterIndex = new ClusterHolderIndex(this.#scripts, this.#keys, this.#logger)
     // A reconnection may reach another server (a restart, a failover): the watch checks it again.
     this.#watch = new ServerWatch(client, {
       allowEvictingPolicy: options.allowEvictingPolicy ?? false,
@@ -94,6 +92,7 @@ export class RedisLeaseManager implements LeaseManager {
       intervalMs: options.checkIntervalMs ?? 10_000,
       onSuspectLoss: (why) => void this.#audit(why),
     })
+    this.#durable = new DurableScripts(client, this.#scripts, this.#watch, options.waitForReplicas ?? 'auto', options.replicaTimeoutMs ?? 1000)
     client.on('ready', this.#reconnected)
     // A client we built is ours to watch: one warning per outage (commands report the errors).
     if (owned) client.on('error', this.#connectionError)
@@ -128,8 +127,7 @@ export class RedisLeaseManager implements LeaseManager {
     for (let attempt = 0; attempt <= MAX_RESERVATIONS; attempt++) {
       const grantedAt = performance.now()
       const args = this.#reserver ? [volumeId, holderId, mode, ttlMs, floorSeen, ceiling] : [volumeId, holderId, mode, ttlMs]
-      const wait = this.#replicaWait(keys[0]!)
-      const { reply, acked } = await (wait ? this.#replicated.run<AcquireReply>(wait.server, 'volumesLease_acquire', keys, args, wait) : this.#scripts.acquire(keys, args).then((reply) => ({ reply, acked: 0 }))).catch((error: unknown) => {
+      const { reply, wait, acked } = await this.#durable.run<AcquireReply>('acquire', keys, args).catch((error: unknown) => {
         throw toVolumeError(error, 'acquire', volumeId)
       })
       const [status, value, extra = 0, horizon = 0] = reply
@@ -140,7 +138,7 @@ export class RedisLeaseManager implements LeaseManager {
           await this.#scripts.release(keys, [volumeId, holderId, String(token)]).catch(() => undefined)
           throw replicaTimeout('acquire', volumeId, acked, wait, 'the lease was granted but not replicated, and was released')
         }
-        if (!this.#inlineIndex) await this.#indexAfterGrant(volumeId, holderId, token, horizon)
+        if (!this.#inlineIndex) await this.#clusterIndex.afterGrant(volumeId, holderId, token, horizon)
         return this.#hold({ volumeId, holderId, mode, token }, ttlMs, options.autoRenew ?? true, grantedAt)
       }
       throwIfAborted(options.signal, 'acquire', volumeId)
@@ -191,18 +189,6 @@ export class RedisLeaseManager implements LeaseManager {
     if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect())
   }
 
-  /** The replicas a change of `key` waits for, or undefined for none. */
-  #replicaWait(key: string): (ReplicaWait & { server: string }) | undefined {
-    const server = this.#serverOf(key)
-    const replicas = this.#waitForReplicas === 'auto' ? this.#watch.replicasOf(server) : this.#waitForReplicas
-    return replicas > 0 ? { replicas, timeoutMs: this.#replicaTimeoutMs, server: server ?? '' } : undefined
-  }
-
-  /** The master serving `key` in a Cluster (`host:port`, as ioredis's slot map says); undefined for a single server. */
-  #serverOf(key: string): string | undefined {
-    return isCluster(this.#client) ? (this.#client.slots[calculateSlot(key)]?.[0] ?? '') : undefined
-  }
-
   /**
    * Checks every lease held here against Redis and fires the signal of those it no longer
    * holds under their token (lost in a failover, a restart, an eviction). A lease that cannot
@@ -227,28 +213,16 @@ export class RedisLeaseManager implements LeaseManager {
     const keys = [this.#keys.volume(lease.volumeId)]
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(lease.holderId))
     const args = [lease.volumeId, lease.holderId, String(lease.token), ttlMs]
-    const wait = this.#replicaWait(keys[0]!)
     try {
-      const { reply, acked } = wait ? await this.#replicated.run<[number, number]>(wait.server, 'volumesLease_renew', keys, args, wait) : { reply: await this.#scripts.renew(keys, args), acked: 0 }
+      const { reply, wait, acked } = await this.#durable.run<[number, number]>('renew', keys, args)
       const [expires, horizon] = reply
       if (expires === 0) return false
       if (wait && acked < wait.replicas) throw replicaTimeout('renew', lease.volumeId, acked, wait, 'the renewal was not replicated; the lease keeps its previous expiry')
-      if (horizon !== 0 && !this.#inlineIndex) await this.#moveIndexHorizon(lease, horizon)
+      if (horizon !== 0 && !this.#inlineIndex) await this.#clusterIndex.moveHorizon(lease, horizon)
       return true
     } catch (error) {
       throw toVolumeError(error, 'renew', lease.volumeId)
     }
-  }
-
-  /**
-   * Cluster only: the renewal is done; a failure to push the index entry's horizon must not
-   * fail it (the holder could lose a lease it holds). The index entry then lapses at its old
-   * horizon, minutes away, unless the next renewal near it succeeds in pushing it.
-   */
-  async #moveIndexHorizon(lease: LeaseInfo, horizon: number): Promise<void> {
-    await this.#scripts.index([this.#keys.holderIndex(lease.holderId)], ['add', lease.volumeId, horizon]).catch((error: unknown) => {
-      this.#logger.warn(`@volumes/redis: could not update the holder index of "${lease.holderId}" for ${lease.volumeId}: ${(error as Error).message}`)
-    })
   }
 
   /** Removes a holder's entry (only with that token unless `token` is ''): 0 = nothing removed; 1 = removed (by forceRelease: a live lease), 2 = forceRelease removed an expired entry. */
@@ -257,20 +231,10 @@ export class RedisLeaseManager implements LeaseManager {
     if (this.#inlineIndex) keys.push(this.#keys.holderIndex(holderId))
     try {
       const removed = await this.#scripts.release(keys, [volumeId, holderId, token])
-      if (removed !== 0 && !this.#inlineIndex) await this.#scripts.index([this.#keys.holderIndex(holderId)], ['remove', volumeId])
+      if (removed !== 0 && !this.#inlineIndex) await this.#clusterIndex.afterRelease(volumeId, holderId)
       return removed
     } catch (error) {
       throw toVolumeError(error, op, volumeId)
-    }
-  }
-
-  /** On a Cluster the index lives in another slot: add to it after the grant, or undo the grant. */
-  async #indexAfterGrant(volumeId: string, holderId: string, token: number, horizon: number): Promise<void> {
-    try {
-      await this.#scripts.index([this.#keys.holderIndex(holderId)], ['add', volumeId, horizon])
-    } catch (error) {
-      await this.#scripts.release([this.#keys.volume(volumeId)], [volumeId, holderId, String(token)]).catch(() => undefined)
-      throw toVolumeError(error, 'acquire', volumeId)
     }
   }
 
