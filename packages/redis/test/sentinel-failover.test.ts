@@ -38,6 +38,11 @@ describeWithService('leases across a Sentinel failover (master SIGKILLed, its re
     replica!.pause()
     await outrunPausedReplica(service.master.host, service.master.port, `${new LeaseKeys(keyPrefix).volume('filler')}`)
     await expect(leases.acquire('cycled', 'holder-b', { ttlMs: 60_000, autoRenew: false })).rejects.toMatchObject({ code: 'EAGAIN', reason: 'ReplicaTimeout', temporary: true })
+    // A renewal no replica has does not count: the lease keeps its previous expiry (and stays held).
+    const before = held.expiresAt.getTime()
+    await expect(held.renew()).rejects.toMatchObject({ code: 'EAGAIN', reason: 'ReplicaTimeout' })
+    expect(held.expiresAt.getTime()).toBe(before)
+    expect(held.isCurrent()).toBe(true)
     const careless = open({ waitForReplicas: 0 })
     const unreplicated = await careless.acquire('unwaited', 'holder-u', { ttlMs: 60_000, autoRenew: false })
     const lost = whenAborted(unreplicated.signal)
