@@ -49,11 +49,13 @@ export interface Reservation {
  * - cost: one floor read and one floor write per N grants per volume (and per process restart
  *   of Redis), nothing on renew, release or validate;
  * - tokens jump by up to N after a data loss (harmless: only their order matters);
- * - a Redis replica promoted by Sentinel after asynchronous replication lost the last writes
- *   may still hold an older counter *and* an older ceiling: it can reissue tokens of the
- *   current block (at most N) before it crosses its ceiling and resynchronises with the floor.
- *   N = 1 closes that window (every acquire reads and raises the floor: two bucket requests);
- *   `min-replicas-to-write` on the master narrows it.
+ * - a failover: a grant counts only once the replicas acknowledged it (`waitForReplicas`,
+ *   `WAIT`), so the promoted replica holds every token handed out and its ceiling. With
+ *   `waitForReplicas: 0`, a replica promoted after asynchronous replication lost the last
+ *   writes holds an older counter *and* an older ceiling, and reissues tokens of the current
+ *   block (at most N) before it crosses its ceiling and resynchronises with the floor; N = 1
+ *   closes that window for tokens (every acquire reads and raises the floor: two bucket
+ *   requests), not for the lost leases themselves.
  *
  * This class reserves the blocks: one reservation in flight per volume in this process
  * (concurrent acquires of one volume share it).
