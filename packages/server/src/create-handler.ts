@@ -9,7 +9,7 @@ import { Tenancy } from './auth/tenancy.js'
 import { VolumeTokens } from './auth/volume-tokens.js'
 import { defineRoute, type AppEnv, type ServerDeps, type ServerLimits, type VolumesApp } from './context.js'
 import { mountE2bRoutes } from './e2b/mount.js'
-import type { E2bOptions } from './e2b/options.js'
+import { resolveE2bOptions, type E2bOptions } from './e2b/options.js'
 import { describeError, errorResponse, HttpError } from './errors.js'
 import { createLogger, logRequest, silentLogger, type RequestLogger } from './logging.js'
 import { ServerMetrics, type MetricsOptions } from './metrics.js'
@@ -98,7 +98,8 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
     metrics,
     publicMetrics,
   }
-  const openapi = openApiDocument()
+  const e2b = options.e2b === false ? undefined : resolveE2bOptions(options.e2b ?? {}, limits.maxTokenTtlSeconds)
+  const openapi = openApiDocument({ e2bPrefix: e2b?.prefix })
   const app: VolumesApp = new Hono<AppEnv>()
 
   app.use('*', async (c, next) => {
@@ -153,7 +154,7 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
     },
   })
   methodNotAllowed(app)
-  if (options.e2b !== false) mountE2bRoutes(app, deps, options.e2b ?? {})
+  if (e2b) mountE2bRoutes(app, deps, e2b)
 
   app.notFound((c) => {
     const error = new HttpError('ENOENT', `no such route: ${c.req.method} ${rawPathname(c.req.url).slice(0, 200)}`, { op: 'route', reason: 'NoSuchRoute' })

@@ -1,3 +1,5 @@
+import { e2bApiKeyScheme, e2bOpenApiPaths } from './e2b/openapi-paths.js'
+
 /** A JSON Schema (the OpenAPI 3.1 dialect), as plain data. */
 export type JsonSchema = Readonly<Record<string, unknown>>
 
@@ -102,7 +104,7 @@ function operation(spec: OperationSpec): object {
 const ownershipQuery = [query('mode', string, 'permission bits in octal, e.g. 644'), query('uid', integer), query('gid', integer)]
 
 /** The OpenAPI 3.1 document of the server, served at `GET /openapi.json`. A test keeps it equal to the routes. */
-export function openApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
+export function openApiDocument(options: { serverUrl?: string; e2bPrefix?: string | undefined } = {}): OpenApiDocument {
   const v = [volumeParam]
   const vp = [volumeParam, pathParam]
   return {
@@ -110,7 +112,13 @@ export function openApiDocument(options: { serverUrl?: string } = {}): OpenApiDo
     info: { title: 'volumes', version: '0.1.0', description: 'Persistent POSIX-like volumes on object storage. See docs/http-api.md.' },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     security: [{ bearer: [] }],
-    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key, or a volume token (vt_...)' } } },
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'an API key, or a volume token (vt_...)' },
+        ...(options.e2bPrefix === undefined ? {} : { e2bApiKey: e2bApiKeyScheme }),
+      },
+    },
     paths: {
       '/volumes': {
         post: operation({ operationId: 'createVolume', summary: 'Create a volume', body: ref('CreateVolume'), status: '201', response: ref('VolumeInfo') }),
@@ -166,6 +174,7 @@ export function openApiDocument(options: { serverUrl?: string } = {}): OpenApiDo
       '/openapi.json': { get: operation({ operationId: 'openapi', summary: 'This document', status: '200', response: { type: 'object' }, security: false }) },
       '/metrics': { get: operation({ operationId: 'metrics', summary: 'Prometheus metrics (an API key unless public)', status: '200', response: 'text' }) },
       '/healthz': { get: operation({ operationId: 'health', summary: 'Liveness', status: '200', response: object({ ok: boolean }, ['ok']), security: false }) },
+      ...(options.e2bPrefix === undefined ? {} : e2bOpenApiPaths(options.e2bPrefix)),
     },
   }
 }

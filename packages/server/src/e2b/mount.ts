@@ -3,7 +3,7 @@ import { HttpError } from '../errors.js'
 import { rawPathname } from '../paths.js'
 import { e2bContentRoutes } from './content-routes.js'
 import { e2bErrorResponse } from './e2b-errors.js'
-import { resolveE2bOptions, type E2bOptions } from './options.js'
+import type { ResolvedE2bOptions } from './options.js'
 import { e2bVolumeRoutes } from './volume-routes.js'
 
 /**
@@ -13,8 +13,7 @@ import { e2bVolumeRoutes } from './volume-routes.js'
  * tokens, limits and core rules as the server's own routes (docs/http-api.md, "E2B").
  * Any other path under the prefix is 404 (405 for a known path), in E2B's error shape.
  */
-export function mountE2bRoutes(app: VolumesApp, deps: ServerDeps, options: E2bOptions): void {
-  const resolved = resolveE2bOptions(options, deps.limits.maxTokenTtlSeconds)
+export function mountE2bRoutes(app: VolumesApp, deps: ServerDeps, resolved: ResolvedE2bOptions): void {
   const before = new Set(app.routes)
   e2bVolumeRoutes(app, deps, resolved)
   e2bContentRoutes(app, deps, resolved)
