@@ -7,6 +7,7 @@ import { runVolumePathProperties } from './volume-path-properties.js'
 import { runVolumeModelProperties } from './volume-model-properties.js'
 import { runVolumeAttachTests } from './volume-attach-suite.js'
 import { runVolumeConcurrencyTests } from './volume-concurrency-suite.js'
+import { runVolumeHardeningTests } from './volume-hardening-suite.js'
 
 /** Creates a fresh, empty BlobStore for one suite run. */
 export type VolumeBlobFactory = () => Promise<BlobStore> | BlobStore
@@ -120,6 +121,7 @@ export function runVolumeStoreConformance(name: string, factory: VolumeBlobFacto
 
     runVolumeAttachTests(() => blobs)
     runVolumeConcurrencyTests(() => blobs, options.concurrencyRuns ?? 20)
+    runVolumeHardeningTests(() => blobs)
     runVolumePathProperties(() => ({ blobs, store }), options.hostilePathRuns ?? 400)
     runVolumeModelProperties(() => store, options.propertyRuns ?? 60)
   })

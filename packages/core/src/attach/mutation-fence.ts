@@ -18,11 +18,16 @@ export function withMutationFence(inner: BlobStore, guard: MutationGuard, pathOf
     return { ...(options ?? ({} as O)), signal }
   }
   const fenced = fence(guard.signal)
+  // A request aborted by the guard's signal fails as the guard would have refused it (EBUSY LeaseLost, the volume path).
+  const run = <T>(op: string, key: string, call: () => Promise<T>): Promise<T> => call().catch((error: unknown) => {
+    if (guard.signal?.aborted) check?.(op, pathOf(key))
+    throw error
+  })
   return forwardTo(inner, {
-    put: (key, body, o) => inner.put(key, body, fenced('put', key, o)),
-    delete: (keys, o) => inner.delete(keys, fenced('delete', keys[0] ?? '', o)),
-    ...(inner.deleteIfMatch ? { deleteIfMatch: (key: string, version: string, o?: BlobCallOptions) => inner.deleteIfMatch!(key, version, fenced('delete', key, o)) } : {}),
-    copy: (from, to, o) => inner.copy(from, to, fenced('copy', to, o)),
-    setMetadata: (key, metadata, o) => inner.setMetadata(key, metadata, fenced('setMetadata', key, o)),
+    put: (key, body, o) => run('writeFile', key, () => inner.put(key, body, fenced('writeFile', key, o))),
+    delete: (keys, o) => run('rm', keys[0] ?? '', () => inner.delete(keys, fenced('rm', keys[0] ?? '', o))),
+    ...(inner.deleteIfMatch ? { deleteIfMatch: (key: string, version: string, o?: BlobCallOptions) => run('rm', key, () => inner.deleteIfMatch!(key, version, fenced('rm', key, o))) } : {}),
+    copy: (from, to, o) => run('copy', to, () => inner.copy(from, to, fenced('copy', to, o))),
+    setMetadata: (key, metadata, o) => run('updateMetadata', key, () => inner.setMetadata(key, metadata, fenced('updateMetadata', key, o))),
   })
 }
