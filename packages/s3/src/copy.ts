@@ -76,6 +76,11 @@ export function sourceKeptChanging(op: string, key: string, cause: unknown): Vol
 
 function sourceError(error: unknown, op: string, key: string, signal: AbortSignal | undefined): VolumeError {
   const mapped = mapS3Error(error, op, key, signal)
+  // Part ranges come from the source's HEAD, so a range MinIO finds unsatisfiable means the
+  // source was replaced by a shorter object: MinIO checks the range before `If-Match` (seen in the soak).
+  if (mapped.code === 'EINVAL' && mapped.reason === 'RangeNotSatisfiable') {
+    return new VolumeError('EPRECONDITION', { op, path: key, reason: SOURCE_CHANGED, detail: 'the copy source changed (now shorter)', cause: error })
+  }
   if (mapped.code !== 'EPRECONDITION') return mapped
   return new VolumeError('EPRECONDITION', { op, path: key, reason: SOURCE_CHANGED, detail: 'the copy source changed', cause: error })
 }
