@@ -22,13 +22,12 @@ export interface VolumeUsage {
  * Cost: each reservation or adjustment is one compare-and-swap of the volume's usage
  * object (`.registry/usage/<volumeId>`), shared by concurrent changes in this process.
  *
- * Exactness: file writes, directory creations and exclusive creates stay exact under
- * any concurrency, because the object writes are conditional on what they replace.
- * A remove, copy or rename racing with another change of the same path (object
- * storage has no conditional delete or copy-over), or a crash between an object write
- * and its usage update, can leave a difference; `store.recomputeUsage` repairs it.
- * Growth is always reserved before the object write, so a crash over-counts rather
- * than lets a volume grow past its size.
+ * Exactness: every change stays exact under any concurrency, across processes: writes
+ * are conditional on what they replace, deletes on the version read (`deleteExactly`),
+ * copies replace exactly what they found (`copyOnto`), renames move without charging.
+ * Only a crash between an object write and its usage update leaves a difference
+ * (`store.recomputeUsage` repairs it): growth is reserved before the object write, so
+ * a crash over-counts rather than lets a volume grow past its size.
  */
 export class VolumeQuota implements QuotaCharger {
   readonly #tracker: UsageTracker
