@@ -39,6 +39,8 @@ export interface HttpErrorOptions {
   readonly path?: string | undefined
   readonly reason?: string | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The HTTP status, when not the one of the code (e.g. 408 for a stalled request body). */
+  readonly status?: number | undefined
 }
 
 /** An error raised by the server itself (auth, limits, bad requests) with its own code. */
@@ -54,7 +56,7 @@ export class HttpError extends Error {
   constructor(code: ErrorCode, message: string, options: HttpErrorOptions) {
     super(`${code}: ${message}`)
     this.code = code
-    this.status = statusOfCode[code]
+    this.status = options.status ?? statusOfCode[code]
     this.op = options.op
     this.path = options.path
     this.reason = options.reason

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import type { EntryInfo, WriteData } from '@volumes/core'
 import { badRequest, HttpError } from './errors.js'
+import { bodyStalled, DEFAULT_BODY_IDLE_TIMEOUT_MS, readWithin } from './idle-read.js'
 import type { InclusiveRange } from './ranges.js'
 
 /** Size limits of request bodies. */
@@ -15,6 +16,12 @@ export interface BodyLimits {
    * longer or chunked ones are streamed.
    */
   readonly bufferBelowBytes: number
+  /**
+   * Longest wait for the next chunk of a request body, in ms (0: none). A body that stalls
+   * longer fails with 408 `ETIMEDOUT` (reason `BodyIdleTimeout`): nothing is written and the
+   * quota its stream had reserved is given back. Default 60 s ({@link DEFAULT_BODY_IDLE_TIMEOUT_MS}).
+   */
+  readonly bodyIdleTimeoutMs?: number | undefined
 }
 
 /** A file body on its way to `writeFile`. */
@@ -24,6 +31,8 @@ export interface LimitedBody {
   received(): number
   /** True once the body went past the limit (the write must then be reported as 413). */
   exceeded(): boolean
+  /** True once the body stalled past the idle timeout (the write must then be reported as 408). */
+  stalled(): boolean
 }
 
 /** 413 `EFBIG` for a body over `limit` bytes. */
@@ -42,23 +51,43 @@ function declaredLength(request: Request, op: string): number | undefined {
  * The body of a file write, never past `limits.maxFileBytes`: a declared length over the
  * limit is refused before anything is read; a small declared body is read whole; anything
  * else streams through a counter that fails the stream the moment the limit is passed, so the
- * store's atomic write never commits. Bytes past the limit are never read.
+ * store's atomic write never commits. Bytes past the limit are never read. A body that sends
+ * nothing for `limits.bodyIdleTimeoutMs` fails the same way (408).
  */
 export async function fileBody(request: Request, limits: BodyLimits, op: string, path: string): Promise<LimitedBody> {
   const length = declaredLength(request, op)
   if (length !== undefined && length > limits.maxFileBytes) throw tooLarge(limits.maxFileBytes, op, path)
-  if (request.body === null || length === 0) return { data: new Uint8Array(), received: () => 0, exceeded: () => false }
-  if (length !== undefined && length <= limits.bufferBelowBytes) {
-    const bytes = new Uint8Array(await request.arrayBuffer())
-    return { data: bytes, received: () => bytes.byteLength, exceeded: () => false }
-  }
+  if (request.body === null || length === 0) return { data: new Uint8Array(), received: () => 0, exceeded: () => false, stalled: () => false }
   let received = 0
   let exceeded = false
+  let stalled = false
   const reader = request.body.getReader()
+  const idleMs = limits.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS
+  const next = (): Promise<ReadableStreamReadResult<Uint8Array>> => readWithin(reader, idleMs, () => {
+    stalled = true
+    return bodyStalled(idleMs, op, path)
+  })
+  const release = async (): Promise<void> => {
+    if (!exceeded && !stalled) reader.releaseLock()
+    else await reader.cancel().catch(() => undefined)
+  }
+  if (length !== undefined && length <= limits.bufferBelowBytes) {
+    const chunks: Uint8Array[] = []
+    try {
+      for (let chunk = await next(); !chunk.done; chunk = await next()) {
+        chunks.push(chunk.value)
+        received += chunk.value.byteLength
+      }
+    } finally {
+      await release()
+    }
+    const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(Buffer.concat(chunks))
+    return { data: bytes, received: () => received, exceeded: () => false, stalled: () => false }
+  }
   async function* counted(): AsyncGenerator<Uint8Array> {
     try {
       for (;;) {
-        const { done, value } = await reader.read()
+        const { done, value } = await next()
         if (done) return
         received += value.byteLength
         if (received > limits.maxFileBytes) {
@@ -68,18 +97,18 @@ export async function fileBody(request: Request, limits: BodyLimits, op: string,
         yield value
       }
     } finally {
-      if (!exceeded) reader.releaseLock()
-      else await reader.cancel().catch(() => undefined)
+      await release()
     }
   }
-  return { data: counted(), received: () => received, exceeded: () => exceeded }
+  return { data: counted(), received: () => received, exceeded: () => exceeded, stalled: () => stalled }
 }
 
 /**
  * Reads a JSON object body of at most `limit` bytes. An empty body is `{}`; invalid
- * JSON, or JSON that is not an object, is 400; a longer body is 413.
+ * JSON, or JSON that is not an object, is 400; a longer body is 413; one that sends nothing
+ * for `idleTimeoutMs` is 408.
  */
-export async function jsonBody(request: Request, limit: number, op: string): Promise<Record<string, unknown>> {
+export async function jsonBody(request: Request, limit: number, op: string, idleTimeoutMs = DEFAULT_BODY_IDLE_TIMEOUT_MS): Promise<Record<string, unknown>> {
   const length = declaredLength(request, op)
   if (length !== undefined && length > limit) throw tooLarge(limit, op)
   if (request.body === null) return {}
@@ -87,7 +116,14 @@ export async function jsonBody(request: Request, limit: number, op: string): Pro
   const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    let read: ReadableStreamReadResult<Uint8Array>
+    try {
+      read = await readWithin(reader, idleTimeoutMs, () => bodyStalled(idleTimeoutMs, op))
+    } catch (error) {
+      await reader.cancel().catch(() => undefined)
+      throw error
+    }
+    const { done, value } = read
     if (done) break
     total += value.byteLength
     if (total > limit) {

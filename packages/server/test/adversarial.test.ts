@@ -1,5 +1,6 @@
 import { afterAll, describe } from 'vitest'
 import { serverBackends } from './backends.js'
+import { idleBodyCases } from './cases/idle-body-cases.js'
 import { rangedReadCases } from './cases/ranged-read-cases.js'
 
 // The HTTP cases of issue 9 (defects 8-10) on every backend: memory, local disk, MinIO as S3
@@ -10,6 +11,7 @@ afterAll(() => services.stop())
 for (const backend of services.backends) {
   describe(`server on ${backend.name}`, () => {
     rangedReadCases(backend)
+    idleBodyCases(backend)
   })
 }
 for (const name of services.missing) describe.skip(`server on ${name} (service unavailable)`, () => undefined)

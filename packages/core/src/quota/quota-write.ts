@@ -3,9 +3,10 @@ import { isVolumeError, VolumeError } from '../errors/volume-error.js'
 import { sleep } from '../util/abort.js'
 import type { VolumeContext } from '../volume/volume-context.js'
 import { meteredBody } from './metered-body.js'
+import { streamStep } from './stream-step.js'
 import type { QuotaCharger } from './quota-charger.js'
 
-/** A stream of unknown length reserves at least this much more each time it runs out: one reservation per 8 MiB. */
+/** A stream of unknown length reserves at most this much more each time it runs out (see `streamStep`): one reservation per 8 MiB once it is under way. */
 export const STREAM_RESERVATION_BYTES = 8 * 1024 * 1024
 
 /** Attempts of a write whose target another process changed under it (replayable bodies only). */
@@ -33,7 +34,8 @@ export interface ChargedPut {
  * - Known length: reserves `newSize - oldSize` (and one inode for a new file) before
  *   the put; one conditional write of the usage object in all. A shrink is recorded after.
  * - Unknown length: the body is metered and reserves as it flows, in steps of
- *   {@link STREAM_RESERVATION_BYTES}; a refusal fails the stream, so nothing is written.
+ *   growing with what it delivered up to {@link STREAM_RESERVATION_BYTES} (see `streamStep`); a
+ *   refusal fails the stream, so nothing is written.
  *   The unused part is given back after the put.
  *
  * The put is conditional on the file it replaces (`ifMatch` its version, or
@@ -63,7 +65,7 @@ async function putWithRetries(context: VolumeContext, quota: QuotaCharger, reque
     let refusal: unknown
     let growing: Promise<unknown> | undefined
     const grow = async (missing: number): Promise<number> => {
-      const reservation = quota.reserve(op, path, missing, 0, STREAM_RESERVATION_BYTES)
+      const reservation = quota.reserve(op, path, missing, 0, streamStep(credit + reserved + missing, STREAM_RESERVATION_BYTES))
       growing = reservation.catch(() => undefined)
       try {
         const extra = await reservation

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.js'
 import { bodyField, defineRoute, json, queryFlag, queryInteger, type AppContext, type ServerDeps, type VolumesApp } from '../context.js'
 import { badRequest } from '../errors.js'
 import { bodyPath, volumePathOf, volumeSegmentOf } from '../paths.js'
+import { bodyStalled, DEFAULT_BODY_IDLE_TIMEOUT_MS } from '../idle-read.js'
 import { fileBody, jsonBody, tooLarge } from '../streaming.js'
 import { serveFileRead } from './file-read.js'
 
@@ -75,6 +76,7 @@ export function fileRoutes(app: VolumesApp, deps: ServerDeps): void {
         return json(c, info, 201)
       } catch (error) {
         if (body.exceeded()) throw tooLarge(limits.maxFileBytes, op, path)
+        if (body.stalled()) throw bodyStalled(limits.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS, op, path)
         throw error
       } finally {
         c.set('bytesIn', body.received())
@@ -99,7 +101,7 @@ export function fileRoutes(app: VolumesApp, deps: ServerDeps): void {
     op: 'updateMetadata',
     async handler(c, principal) {
       const { volume, path } = await target(c, principal, 'updateMetadata', true)
-      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'updateMetadata')
+      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'updateMetadata', limits.bodyIdleTimeoutMs)
       return json(c, await volume.updateMetadata(path, ownership(body, 'updateMetadata')))
     },
   })
@@ -131,7 +133,7 @@ export function fileRoutes(app: VolumesApp, deps: ServerDeps): void {
     op: 'mkdir',
     async handler(c, principal) {
       const { volume, path } = await target(c, principal, 'mkdir', true)
-      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'mkdir')
+      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'mkdir', limits.bodyIdleTimeoutMs)
       return json(c, await volume.makeDir(path, { ...ownership(body, 'mkdir'), force: bodyField(body, 'force', 'boolean', 'mkdir') }), 201)
     },
   })
@@ -142,7 +144,7 @@ export function fileRoutes(app: VolumesApp, deps: ServerDeps): void {
     op: 'rename',
     async handler(c, principal) {
       const volume = await volumeOf(c, principal, 'rename')
-      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'rename')
+      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'rename', limits.bodyIdleTimeoutMs)
       const from = bodyPath(body.from, 'from', 'rename')
       const to = bodyPath(body.to, 'to', 'rename')
       return json(c, await volume.rename(from, to, { signal: c.req.raw.signal }))
@@ -155,7 +157,7 @@ export function fileRoutes(app: VolumesApp, deps: ServerDeps): void {
     op: 'copy',
     async handler(c, principal) {
       const volume = await volumeOf(c, principal, 'copy')
-      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'copy')
+      const body = await jsonBody(c.req.raw, limits.maxJsonBytes, 'copy', limits.bodyIdleTimeoutMs)
       const from = bodyPath(body.from, 'from', 'copy')
       const to = bodyPath(body.to, 'to', 'copy')
       return json(c, await volume.copy(from, to, { recursive: bodyField(body, 'recursive', 'boolean', 'copy'), signal: c.req.raw.signal }))
