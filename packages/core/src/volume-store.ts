@@ -109,7 +109,7 @@ export class VolumeStore {
     this.#attachPolicy = options.attachPolicy ?? {}
     const quota = options.quota === false ? undefined : (options.quota ?? {})
     const { conditionalCreate, compareAndSwap } = options.blobs.capabilities
-    this.#volumeBlobs = options.blobs.capabilities.conditionalDelete ? options.blobs : withRemovalClaims(options.blobs)
+    this.#volumeBlobs = options.blobs.capabilities.conditionalDelete && options.blobs.deleteIfMatch ? options.blobs : withRemovalClaims(options.blobs)
     this.#usage = quota && conditionalCreate && compareAndSwap ? new UsageTracker(options.blobs, (id) => this.#recountLive(id)) : undefined
     this.#maxInodes = quota?.maxInodes ?? Number.POSITIVE_INFINITY
     this.#bytesPerGb = quota?.bytesPerGb ?? 1e9
