@@ -98,5 +98,5 @@ export async function minioBlobs(service: MinioService): Promise<{ blobs: BlobSt
   }
   const prefix = `e2b-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`
   const blobs = await S3BlobStore.open({ ...config, bucket: BUCKET, prefix })
-  return { blobs, bucket: BUCKET, prefix, cleanup: () => blobs.destroy() }
+  return { blobs, bucket: BUCKET, prefix, cleanup: async () => { await blobs.destroy() } }
 }

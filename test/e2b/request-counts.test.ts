@@ -36,6 +36,7 @@ describe('official e2b SDK: exact request counts', () => {
   let volume: Volume
   let library: LibraryVolume
   const payload = randomBytes(4096)
+  const bytes = (): ArrayBuffer => payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength) as ArrayBuffer
 
   beforeAll(async () => {
     const local = await localBlobs()
@@ -52,7 +53,7 @@ describe('official e2b SDK: exact request counts', () => {
     process.env.E2B_VOLUME_API_URL = connection.apiUrl
     volume = await Volume.create('counts', connection)
     library = await libraryStore.connect(volume.volumeId)
-    await volume.writeFile('/dir/file.bin', payload)
+    await volume.writeFile('/dir/file.bin', bytes())
   })
   afterAll(async () => {
     await server?.close()
@@ -61,7 +62,7 @@ describe('official e2b SDK: exact request counts', () => {
 
   it('writeFile, readFile, getInfo, list, makeDir: one HTTP request each, the library\'s store requests', async () => {
     const calls: [string, () => Promise<unknown>, () => Promise<unknown>, string][] = [
-      ['writeFile', () => volume.writeFile('/dir/file.bin', payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength)), () => library.writeFile('/dir/file.bin', payload), 'PUT /e2b/volumecontent/{id}/file'],
+      ['writeFile', () => volume.writeFile('/dir/file.bin', bytes()), () => library.writeFile('/dir/file.bin', payload), 'PUT /e2b/volumecontent/{id}/file'],
       ['readFile', () => volume.readFile('/dir/file.bin', { format: 'bytes' }), () => library.readFile('/dir/file.bin', { format: 'bytes' }), 'GET /e2b/volumecontent/{id}/file'],
       ['getInfo', () => volume.getInfo('/dir/file.bin'), () => library.getInfo('/dir/file.bin'), 'GET /e2b/volumecontent/{id}/path'],
       ['list', () => volume.list('/dir'), () => library.list('/dir'), 'GET /e2b/volumecontent/{id}/dir'],

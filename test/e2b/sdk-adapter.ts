@@ -34,6 +34,11 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The options without their undefined members (the SDK's option types are exact). */
+function defined<T extends object>(options: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
+}
+
 const unsupported = (what: string): Promise<never> => Promise.reject(new Error(`the official E2B SDK has no ${what}`))
 
 /** Write data the SDK takes as is (string, ArrayBuffer, Blob, web stream, bytes); Node streams and iterables become a web stream. */
@@ -52,15 +57,15 @@ function volumeLike(volume: Volume): VolumeLike {
       return call(() => volume.readFile(path, { format: (options.format ?? 'text') as 'text' }))
     }) as VolumeLike['readFile'],
     // mtime has no parameter in the SDK; only the many-entries listing passes one, and reads nothing back from it.
-    writeFile: (path, data, options = {}) => call(() => volume.writeFile(path, sdkData(data), {
-      mode: options.mode, uid: options.uid, gid: options.gid, ...(options.exclusive ? { force: false } : {}), signal: options.signal,
-    })) as Promise<EntryInfo>,
-    makeDir: (path, options = {}) => call(() => volume.makeDir(path, { mode: options.mode, uid: options.uid, gid: options.gid, force: options.force })) as Promise<EntryInfo>,
-    list: (path, options = {}) => call(() => volume.list(path, { depth: options.depth })) as Promise<EntryInfo[]>,
+    writeFile: (path, data, options = {}) => call(() => volume.writeFile(path, sdkData(data), defined({
+      mode: options.mode, uid: options.uid, gid: options.gid, force: options.exclusive ? false : undefined, signal: options.signal,
+    }))) as Promise<EntryInfo>,
+    makeDir: (path, options = {}) => call(() => volume.makeDir(path, defined({ mode: options.mode, uid: options.uid, gid: options.gid, force: options.force }))) as Promise<EntryInfo>,
+    list: (path, options = {}) => call(() => volume.list(path, defined({ depth: options.depth }))) as Promise<EntryInfo[]>,
     remove: (path, options = {}) => (options.force ? unsupported('remove with force') : call(() => volume.remove(path))),
     getInfo: (path) => call(() => volume.getInfo(path)) as Promise<EntryInfo>,
     exists: (path) => call(() => volume.exists(path)),
-    updateMetadata: (path, changes) => call(() => volume.updateMetadata(path, changes)) as Promise<EntryInfo>,
+    updateMetadata: (path, changes) => call(() => volume.updateMetadata(path, defined(changes))) as Promise<EntryInfo>,
     rename: () => unsupported('rename'),
     copy: () => unsupported('copy'),
     uploadDirectory: () => unsupported('uploadDirectory'),
