@@ -66,12 +66,27 @@ export class FileOps {
     })
   }
 
-  /** `truncate(2)`: an open file's staged copy, or (not open) a new version written at once. */
+  /**
+   * `truncate(2)` by path: written to the store at once, as a new version; when the file is
+   * open here, its staged copy is truncated instead and uploaded with the handles' writes.
+   */
   async truncate(path: string, size: number): Promise<void> {
     const { state } = this
     state.checkWritable('truncate', path)
     const open = state.openFiles.get(path)
-    if (open) return this.#truncate(open, size)
+    if (open) {
+      if (open.failure) throw open.failure
+      await this.#checkRoom(open, size)
+      // Staged only: `> file` (O_TRUNC) arrives as a truncate by path, and a write that then fails must
+      // leave the old content. The handles' flush or last release uploads it (see `release`).
+      const done = await open.lock.runExclusive(async () => {
+        if (open.closed) return false
+        await open.truncate(size)
+        this.#touched(open)
+        return true
+      })
+      if (done) return
+    }
     const info = await state.lookup(path, true)
     if (info.type === 'directory') throw new VolumeError('EISDIR', { op: 'truncate', path })
     const file = new OpenFile(state.volume, state.config.cacheDir, path, info, false, state.config.readAhead)
@@ -110,22 +125,32 @@ export class FileOps {
     await this.#upload(this.state.handle(fd, 'fsync', path))
   }
 
-  /** The last close of a handle: uploads what is left, then drops the staged copy with the last handle. */
+  /**
+   * The last close of a handle: with the file's last handle, uploads what is left and drops
+   * the staged copy. All under the file's lock, and the file stays visible (lookups, new
+   * opens) until its upload is done, so that a truncate by path or a stat that comes in
+   * meanwhile sees the newest state.
+   */
   async release(path: string, fd: number): Promise<void> {
     const { state } = this
     const file = state.handles.get(fd)
     if (!file) return
     state.handles.delete(fd)
-    try {
-      await this.#upload(file)
-    } catch (error) {
-      state.config.log(`release ${file.path}: changes not written: ${(error as Error).message}`)
-    } finally {
-      if (--file.refs === 0) {
-        if (state.openFiles.get(file.path) === file) state.openFiles.delete(file.path)
-        await file.lock.runExclusive(() => file.close())
+    if (--file.refs > 0) return
+    await file.lock.runExclusive(async () => {
+      try {
+        if (file.dirty && !file.failure && !file.unlinked && !state.config.fenced() && !state.config.readonly) {
+          await file.upload()
+          state.changed(file.path, file.info)
+          state.usageChanged()
+        }
+      } catch (error) {
+        state.config.log(`release ${file.path}: changes not written: ${(error as Error).message}`)
       }
-    }
+      if (file.refs > 0) return // opened again meanwhile: the new handle keeps it
+      if (state.openFiles.get(file.path) === file) state.openFiles.delete(file.path)
+      await file.close()
+    })
   }
 
   /** Uploads every changed open file (before unmount). Returns the paths that failed. */

@@ -147,13 +147,14 @@ export class NamespaceOps {
     const time = mtime === UTIME_SPECIAL_MS ? new Date() : new Date(mtime)
     const chosen = { atime: atime === UTIME_SPECIAL_MS ? new Date() : new Date(atime), mtime: time }
     const open = state.openFiles.get(path)
-    if (open?.dirty) {
-      await open.lock.runExclusive(() => {
-        open.pending.mtime = chosen.mtime
-        open.info = { ...open.info, mtime: chosen.mtime, atime: chosen.mtime, ctime: new Date() }
-      })
-      return
-    }
+    // A file with changes not yet uploaded takes the time with its upload (checked under its lock: a release may be uploading it).
+    const pending = open && (await open.lock.runExclusive(() => {
+      if (!open.dirty || open.closed) return false
+      open.pending.mtime = chosen.mtime
+      open.info = { ...open.info, mtime: chosen.mtime, atime: chosen.mtime, ctime: new Date() }
+      return true
+    }))
+    if (pending) return
     const info = await state.volume.setTimes(path, chosen)
     if (open) open.info = { ...info, size: open.info.size }
     state.changed(path, info)
@@ -182,13 +183,14 @@ export class NamespaceOps {
     const { state } = this
     state.checkWritable(op, path)
     const open = state.openFiles.get(path)
-    if (open?.created) {
-      await open.lock.runExclusive(() => {
-        Object.assign(open.pending, definedOf(changes))
-        open.info = { ...open.info, ...definedOf(changes), ctime: new Date() }
-      })
-      return
-    }
+    // A file not yet in the store takes its mode and owner with its first upload.
+    const pending = open && (await open.lock.runExclusive(() => {
+      if (!open.created || open.closed) return false
+      Object.assign(open.pending, definedOf(changes))
+      open.info = { ...open.info, ...definedOf(changes), ctime: new Date() }
+      return true
+    }))
+    if (pending) return
     let info: EntryInfo
     try {
       info = await state.volume.updateMetadata(path, changes)

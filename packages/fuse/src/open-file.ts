@@ -127,8 +127,12 @@ export class OpenFile {
     delete pending.mtime
   }
 
-  /** Drops the staged copy. */
+  /** Set by `close`: the last handle is gone, the file is no longer in use. */
+  closed = false
+
+  /** Drops the staged copy. Call under `lock`. */
   async close(): Promise<void> {
+    this.closed = true
     const staged = this.#staged
     this.#staged = undefined
     this.#reader = undefined
