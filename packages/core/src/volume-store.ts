@@ -22,6 +22,7 @@ import { toVolumeInfo, type StoredVolumeRecord, type VolumeInfo } from './regist
 import { newVolumeId, VolumeRegistry, type VersionedRecord } from './registry/volume-registry.js'
 import { markerMetadata } from './volume/entry-info-of.js'
 import { deleteTree } from './volume/tree-walk.js'
+import { withUserPaths } from './volume/user-paths.js'
 import { Volume } from './volume/volume.js'
 import type { MutationGuard, VolumeContext } from './volume/volume-context.js'
 
@@ -247,7 +248,8 @@ export class VolumeStore {
     const tracked = this.#activity.track(this.#volumeBlobs, record.volumeId, record.name)
     return {
       volumeId: record.volumeId,
-      blobs: guard ? withMutationFence(tracked, guard, (key) => keys.pathOf(key)) : tracked,
+      // Errors name the user's paths, never the volume's keys.
+      blobs: withUserPaths(guard ? withMutationFence(tracked, guard, (key) => keys.pathOf(key)) : tracked, keys),
       keys,
       defaults: this.#defaults,
       concurrency: this.#concurrency,

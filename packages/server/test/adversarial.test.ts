@@ -1,5 +1,6 @@
 import { afterAll, describe } from 'vitest'
 import { serverBackends } from './backends.js'
+import { errorLeakCases } from './cases/error-leak-cases.js'
 import { idleBodyCases } from './cases/idle-body-cases.js'
 import { rangedReadCases } from './cases/ranged-read-cases.js'
 
@@ -12,6 +13,7 @@ for (const backend of services.backends) {
   describe(`server on ${backend.name}`, () => {
     rangedReadCases(backend)
     idleBodyCases(backend)
+    errorLeakCases(backend)
   })
 }
 for (const name of services.missing) describe.skip(`server on ${name} (service unavailable)`, () => undefined)
