@@ -28,6 +28,10 @@ export async function remove(context: VolumeContext, path: string, options: Remo
   const op = 'rm'
   if (path === '/') throw new VolumeError('EINVAL', { op, path, reason: 'RootRemoval', detail: 'the volume root cannot be removed' })
   await guardMutation(context, op, path)
+  // Whether the parent keeps existing once its child is gone (a marker), read beside the entry: one round trip less.
+  const parent = parentPath(path)
+  const parentKey = context.keys.markerKey(parent, op)
+  const parentMarked = parent === '/' || parentKey === undefined ? Promise.resolve(true) : context.blobs.head(parentKey).then(Boolean, () => false)
   let entry
   try {
     entry = await requireEntry(context, path, op)
@@ -58,5 +62,5 @@ export async function remove(context: VolumeContext, path: string, options: Remo
     }
     await deleteTree(context, prefix, op, options.signal)
   }
-  await keepDirectory(context, parentPath(path), op)
+  if (!(await parentMarked)) await keepDirectory(context, parent, op)
 }
