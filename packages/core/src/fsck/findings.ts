@@ -5,7 +5,9 @@ import type { BlobHead } from '../blob/blob-store.js'
  * `missing-metadata` (no attributes stored: each tool shows its own defaults), `legacy-marker`
  * (`dir_$folder$`), `directory-object` (a zero-byte `dir` with directory mode bits),
  * `children-under-file` (keys under `a/` beside a file `a`), `missing-marker` (an implicit
- * directory), `usage-mismatch`, `orphan-registry-record`, `leftover-upload`.
+ * directory), `usage-mismatch`, `orphan-registry-record`, `leftover-upload`, and what
+ * interrupted operations leave: `orphaned-volume-data`, `unfinished-rename`,
+ * `stale-removal-claim` (see `volume-leftovers.ts`).
  */
 export type FsckFindingKind =
   | 'foreign-metadata'
@@ -17,6 +19,9 @@ export type FsckFindingKind =
   | 'usage-mismatch'
   | 'orphan-registry-record'
   | 'leftover-upload'
+  | 'orphaned-volume-data'
+  | 'unfinished-rename'
+  | 'stale-removal-claim'
 
 /** How `--repair` puts a finding into our form. Every repair writes the new form before it removes the old one. */
 export type FsckRepair =

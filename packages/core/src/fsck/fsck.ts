@@ -5,6 +5,8 @@ import { readUsageObject } from '../quota/usage-object.js'
 import type { VolumeStore } from '../volume-store.js'
 import type { FsckFinding, FsckFindingKind, FsckOutcome, FsckProgress, FsckSummary } from './findings.js'
 import { orphanedRegistryRecords } from './registry-check.js'
+import { staleRemovalClaims, storeLeftovers, unfinishedRenames } from './volume-leftovers.js'
+import { renameIntentPrefix } from '../volume/rename-intent.js'
 import { runRepair, type RepairContext } from './repair.js'
 import { scanTree } from './tree-scan.js'
 
@@ -39,6 +41,8 @@ type Batches = AsyncIterable<{ findings: FsckFinding[]; objects: number }>
 export async function fsckBucket(blobs: BlobStore, prefix = '', options: FsckOptions = {}): Promise<FsckSummary> {
   const runner = new FsckRun(blobs, options, {})
   await runner.passes(() => scanTree(blobs, prefix, { signal: options.signal, concurrency: options.concurrency, exclude: (key) => prefix === '' && key.startsWith('.registry/') }))
+  // A whole store: data of volumes the registry does not know, and renames left unfinished.
+  if (prefix === '') await runner.consume(storeLeftovers(blobs, options.signal))
   await runner.uploads()
   return runner.summary()
 }
@@ -63,6 +67,8 @@ export async function fsckVolume(store: VolumeStore, idOrName: string, options: 
     }
   }
   await runner.consume(orphanedRegistryRecords(store.blobs, options.signal, options.registryGraceMs))
+  await runner.consume(staleRemovalClaims(store.blobs, `${volumeId}/`, options.signal))
+  await runner.consume(unfinishedRenames(store.blobs, renameIntentPrefix(volumeId), options.signal))
   await runner.uploads()
   return runner.summary()
 }
