@@ -10,6 +10,8 @@ import type { UsageCounts } from './quota/usage-object.js'
 import { VolumeError } from './errors/volume-error.js'
 import type { LeaseManager } from './leases/lease-manager.js'
 import { MemoryLeaseManager } from './leases/memory-lease-manager.js'
+import type { ChangeFeed } from './changes/change-feed.js'
+import { MemoryChangeFeed } from './changes/memory-change-feed.js'
 import { RegistryTokenFloor, type TokenFloor } from './leases/token-floor.js'
 import { defaultAttributes, type AttributeDefaults } from './metadata/codec.js'
 import { KeySpace } from './paths/key-space.js'
@@ -32,6 +34,8 @@ export interface VolumeStoreOptions {
   readonly blobs: BlobStore
   /** Attachment leases. Default: a {@link MemoryLeaseManager} (one process). */
   readonly leases?: LeaseManager | undefined
+  /** Where mutations publish change events for `volume.watch`. Default: a {@link MemoryChangeFeed} (one process). */
+  readonly changes?: ChangeFeed | undefined
   /** Region of this store; volumes created here are bound to it. Default `local`. */
   readonly region?: string | undefined
   readonly namePolicy?: NamePolicy | undefined
@@ -81,6 +85,8 @@ export interface CreateVolumeOptions {
 export class VolumeStore {
   readonly blobs: BlobStore
   readonly leases: LeaseManager
+  /** The change feed of `volume.watch`. */
+  readonly changes: ChangeFeed
   readonly region: string
   /** Fencing-token floors in the volume records, for lease managers that can lose state (see {@link RegistryTokenFloor}). */
   readonly tokenFloor: TokenFloor
@@ -100,6 +106,7 @@ export class VolumeStore {
   constructor(options: VolumeStoreOptions) {
     this.blobs = options.blobs
     this.leases = options.leases ?? new MemoryLeaseManager()
+    this.changes = options.changes ?? new MemoryChangeFeed()
     this.region = options.region ?? 'local'
     this.#registry = new VolumeRegistry(options.blobs)
     this.#namePolicy = options.namePolicy ?? lettersDigitsHyphens
@@ -255,6 +262,7 @@ export class VolumeStore {
       concurrency: this.#concurrency,
       guard,
       quota,
+      changes: this.changes,
     }
   }
 

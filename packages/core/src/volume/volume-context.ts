@@ -2,6 +2,7 @@ import type { BlobStore } from '../blob/blob-store.js'
 import type { AttributeDefaults } from '../metadata/codec.js'
 import type { KeySpace } from '../paths/key-space.js'
 import type { QuotaCharger } from '../quota/quota-charger.js'
+import type { ChangeFeed } from '../changes/change-feed.js'
 
 /**
  * Called before every mutation of a volume with the operation and path. Throws to
@@ -31,6 +32,8 @@ export interface VolumeContext {
   readonly quota?: QuotaCharger | undefined
   /** Look for legacy `_$folder$` markers where a path is otherwise missing or implicit (bucket volumes: foreign data). */
   readonly legacyMarkers?: boolean | undefined
+  /** Where mutations publish their events and watchers read them; absent: no events. */
+  readonly changes?: ChangeFeed | undefined
 }
 
 /** Runs the context's guard, if any. */

@@ -22,6 +22,9 @@ import { updateMetadata } from './update-metadata.js'
 import type { VolumeContext } from './volume-context.js'
 import { checkOwnership } from './validate-options.js'
 import { writeFile, type WriteFileOptions } from './write-file.js'
+import type { ChangeItem } from '../changes/change-feed.js'
+import { recordChanges } from '../changes/record-changes.js'
+import { watchDirectory, watchVolume, type VolumeWatch, type WatchDirOptions, type WatchHandle, type WatchOptions } from '../changes/watch.js'
 import type { OwnershipOptions } from './entry-info-of.js'
 
 /**
@@ -76,14 +79,14 @@ export class Volume {
   async writeFile(path: string, data: WriteData, options: WriteFileOptions = {}): Promise<EntryInfo> {
     const normalised = normalisePath(path, 'writeFile')
     checkOwnership(options, 'writeFile', normalised)
-    return writeFile(this.context, normalised, data, options)
+    return recordChanges(this.context, { op: 'writeFile' }, (context) => writeFile(context, normalised, data, options))
   }
 
   /** Creates a directory; with `force`, parents too and an existing directory is fine. */
   async makeDir(path: string, options: MakeDirOptions = {}): Promise<EntryInfo> {
     const normalised = normalisePath(path, 'mkdir')
     checkOwnership(options, 'mkdir', normalised)
-    return makeDir(this.context, normalised, options)
+    return recordChanges(this.context, { op: 'mkdir' }, (context) => makeDir(context, normalised, options))
   }
 
   /** Lists a directory's entries, `depth` levels down (default 1, at most 10). */
@@ -93,7 +96,8 @@ export class Volume {
 
   /** Removes a file or an empty directory; `recursive` removes a whole tree. */
   async remove(path: string, options: RemoveOptions = {}): Promise<void> {
-    return remove(this.context, normalisePath(path, 'rm'), options)
+    const normalised = normalisePath(path, 'rm')
+    return recordChanges(this.context, { op: 'rm', from: normalised }, (context) => remove(context, normalised, options))
   }
 
   /** Describes one entry. ENOENT when missing; ENOTDIR when an ancestor is a file. */
@@ -116,19 +120,21 @@ export class Volume {
 
   /** Changes mode, uid and gid (and ctime), keeping the content. */
   async updateMetadata(path: string, changes: OwnershipOptions): Promise<EntryInfo> {
-    return updateMetadata(this.context, normalisePath(path, 'updateMetadata'), changes)
+    const normalised = normalisePath(path, 'updateMetadata')
+    return recordChanges(this.context, { op: 'updateMetadata' }, (context) => updateMetadata(context, normalised, changes))
   }
 
   /** Sets atime and/or mtime (ctime becomes now), keeping content, mode and owner; see `setTimes`. */
   async setTimes(path: string, times: TimesChange): Promise<EntryInfo> {
-    return setTimes(this.context, normalisePath(path, 'utimes'), times)
+    const normalised = normalisePath(path, 'utimes')
+    return recordChanges(this.context, { op: 'utimes' }, (context) => setTimes(context, normalised, times))
   }
 
   /** Creates a symlink at `path` to `target` (stored as s3fs does: S_IFLNK mode, target as body). EEXIST if `path` exists. */
   async symlink(target: string, path: string, options: SymlinkOptions = {}): Promise<EntryInfo> {
     const normalised = normalisePath(path, 'symlink')
     checkOwnership(options, 'symlink', normalised)
-    return symlink(this.context, target, normalised, options)
+    return recordChanges(this.context, { op: 'symlink' }, (context) => symlink(context, target, normalised, options))
   }
 
   /** A symlink's target. EINVAL when `path` is not a symlink. */
@@ -138,17 +144,34 @@ export class Volume {
 
   /** Renames a file or directory (copy then delete on object storage). */
   async rename(from: string, to: string, options: { signal?: AbortSignal } = {}): Promise<EntryInfo> {
-    return rename(this.context, normalisePath(from, 'rename'), normalisePath(to, 'rename'), options.signal)
+    const [source, destination] = [normalisePath(from, 'rename'), normalisePath(to, 'rename')]
+    return recordChanges(this.context, { op: 'rename', from: source, to: destination }, (context) => rename(context, source, destination, options.signal))
   }
 
   /** Copies a file, or a directory with `recursive`, on the server where the backend can. */
   async copy(from: string, to: string, options: CopyOptions = {}): Promise<EntryInfo> {
-    return copy(this.context, normalisePath(from, 'copy'), normalisePath(to, 'copy'), options)
+    const [source, destination] = [normalisePath(from, 'copy'), normalisePath(to, 'copy')]
+    return recordChanges(this.context, { op: 'copy' }, (context) => copy(context, source, destination, options))
   }
 
   /** Uploads a local directory tree with bounded concurrency and progress. */
   async uploadDirectory(localDir: string, remoteDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
-    return uploadDirectory(this.context, localDir, remoteDir, options)
+    return recordChanges(this.context, { op: 'uploadDirectory' }, (context) => uploadDirectory(context, localDir, remoteDir, options))
+  }
+
+  /**
+   * Watches the directory at `path` for changes made through any `Volume` on the same change
+   * feed (the store's `changes`): yields each event after its change was made, and a `gap`
+   * item where events were lost. ENOENT when `path` is missing, ENOTDIR when it is a file,
+   * EINVAL for a bad `since` cursor (on `ready` and on iteration).
+   */
+  watch(path: string, options: WatchOptions = {}): VolumeWatch {
+    return watchVolume(this.context, normalisePath(path, 'watch'), options)
+  }
+
+  /** E2B's `watchDir`: calls `onEvent` for every event (and gap) until `stop()`; resolves once watching. */
+  async watchDir(path: string, onEvent: (event: ChangeItem) => void | Promise<void>, options: WatchDirOptions = {}): Promise<WatchHandle> {
+    return watchDirectory(this.context, normalisePath(path, 'watch'), onEvent, options)
   }
 
   /**
