@@ -1,21 +1,37 @@
 import { VolumeError, type ByteRange, type ReadFileOptions, type ReadFormat, type ReadResultByFormat } from '@volumes/core'
 import type { HttpClient } from './http.js'
 import { collectStream, contentRangeStart, responseStream, type BodySlice } from './response-body.js'
+import { pinnedStream } from './pinned-read.js'
 import { pathRoute } from './routes.js'
 
 /**
  * Opens a file of a volume as a web stream read straight from the response (never
  * buffered). A `range` becomes an HTTP `Range` header; a server that answers 200
  * anyway is sliced here, so the caller always gets exactly the bytes it asked for.
+ * The read is pinned to the version the first response names (`ETag`): a connection that
+ * breaks mid-body is resumed with `If-Match`, and a file changed meanwhile fails the
+ * stream with EAGAIN `FileChanged`, never with bytes of two versions (see `pinnedStream`).
  */
 export async function openFileStream(http: HttpClient, volumeId: string, path: string, options: Omit<ReadFileOptions, 'format'>, op = 'readFile'): Promise<ReadableStream<Uint8Array>> {
-  const range = options.range
+  const { range, signal } = options
+  const first = await openPart(http, volumeId, path, range, undefined, signal, op)
+  if (first.etag === null) return first.stream
+  const etag = first.etag
+  return pinnedStream(first.stream, {
+    etag, start: range?.start ?? 0, end: range?.end, op, path, signal,
+    reopen: async (from) => (await openPart(http, volumeId, path, { start: from, end: range?.end }, etag, signal, op)).stream,
+  })
+}
+
+/** One GET of a file (or of a range of it, `If-Match` a version when given): exactly the bytes asked for, and the version's ETag. */
+async function openPart(http: HttpClient, volumeId: string, path: string, range: ByteRange | undefined, ifMatch: string | undefined, signal: AbortSignal | undefined, op: string): Promise<{ stream: ReadableStream<Uint8Array>; etag: string | null }> {
   const header = range === undefined ? undefined : rangeHeader(range, op, path)
+  const headers: Record<string, string> = { ...(header === undefined ? {} : { range: header }), ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) }
   const response = await http.send({
     method: 'GET',
     route: pathRoute(volumeId, 'files', path, op),
-    headers: header === undefined ? undefined : { range: header },
-    signal: options.signal,
+    headers: Object.keys(headers).length === 0 ? undefined : headers,
+    signal,
     op,
     path,
   })
@@ -34,7 +50,7 @@ export async function openFileStream(http: HttpClient, volumeId: string, path: s
       slice = { skip: range.start, take }
     }
   }
-  return responseStream(response, failed, options.signal, slice)
+  return { stream: responseStream(response, failed, signal, slice), etag: response.headers.get('etag') }
 }
 
 /** Reads a file in the requested format: the library's `readFile`, over HTTP. */
