@@ -109,20 +109,20 @@ export function runBlobStoreConformance(name: string, factory: BlobStoreFactory)
     })
 
     describe('conditional writes', () => {
-      it('ifNoneMatch * creates once, then fails with EPRECONDITION and keeps the first', async () => {
-        if (!store.capabilities.conditionalCreate) return expect(store.capabilities.conditionalCreate).toBe(false)
+      it('ifNoneMatch * creates once, then fails with EPRECONDITION and keeps the first', async (ctx) => {
+        if (!store.capabilities.conditionalCreate) return ctx.skip('the backend lacks conditionalCreate')
         await store.put('c/once', text('first'), { ifNoneMatch: '*' })
         await expectCode(store.put('c/once', text('second'), { ifNoneMatch: '*' }), 'EPRECONDITION')
         expect(await read(store, 'c/once')).toBe('first')
       })
-      it('only one of many concurrent ifNoneMatch creates wins', async () => {
-        if (!store.capabilities.conditionalCreate) return expect(store.capabilities.conditionalCreate).toBe(false)
+      it('only one of many concurrent ifNoneMatch creates wins', async (ctx) => {
+        if (!store.capabilities.conditionalCreate) return ctx.skip('the backend lacks conditionalCreate')
         const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.put('c/race', text(`writer ${i}`), { ifNoneMatch: '*' })))
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
         for (const r of results) if (r.status === 'rejected') expect(isVolumeError(r.reason, 'EPRECONDITION')).toBe(true)
       })
-      it('ifMatch replaces only the matching version', async () => {
-        if (!store.capabilities.compareAndSwap) return expect(store.capabilities.compareAndSwap).toBe(false)
+      it('ifMatch replaces only the matching version', async (ctx) => {
+        if (!store.capabilities.compareAndSwap) return ctx.skip('the backend lacks compareAndSwap')
         const v1 = await store.put('c/cas', text('v1'))
         const v2 = await store.put('c/cas', text('v2'), { ifMatch: v1.version })
         await expectCode(store.put('c/cas', text('stale'), { ifMatch: v1.version }), 'EPRECONDITION')
@@ -130,8 +130,8 @@ export function runBlobStoreConformance(name: string, factory: BlobStoreFactory)
         await store.put('c/cas', text('v3'), { ifMatch: v2.version })
         expect(await read(store, 'c/cas')).toBe('v3')
       })
-      it('ifMatch on a missing key is EPRECONDITION, not a create', async () => {
-        if (!store.capabilities.compareAndSwap) return expect(store.capabilities.compareAndSwap).toBe(false)
+      it('ifMatch on a missing key is EPRECONDITION, not a create', async (ctx) => {
+        if (!store.capabilities.compareAndSwap) return ctx.skip('the backend lacks compareAndSwap')
         await expectCode(store.put('c/absent', text('x'), { ifMatch: '"0000"' }), 'EPRECONDITION')
         expect(await store.head('c/absent')).toBeUndefined()
       })
@@ -183,6 +183,23 @@ export function runBlobStoreConformance(name: string, factory: BlobStoreFactory)
     })
 
     describe('delete', () => {
+      it('deleteIfMatch deletes only the version given (conditionalDelete)', async (ctx) => {
+        if (!store.capabilities.conditionalDelete || !store.deleteIfMatch) return ctx.skip('the backend lacks conditionalDelete')
+        const v1 = await store.put('d/cas', text('v1'))
+        const v2 = await store.put('d/cas', text('v2'))
+        await expectCode(store.deleteIfMatch('d/cas', v1.version), 'EPRECONDITION')
+        expect(await read(store, 'd/cas')).toBe('v2')
+        await store.deleteIfMatch('d/cas', v2.version)
+        expect(await store.head('d/cas')).toBeUndefined()
+        await expectCode(store.deleteIfMatch('d/cas', v2.version), 'EPRECONDITION')
+      })
+      it('of concurrent deleteIfMatch of one version exactly one succeeds (conditionalDelete)', async (ctx) => {
+        if (!store.capabilities.conditionalDelete || !store.deleteIfMatch) return ctx.skip('the backend lacks conditionalDelete')
+        const head = await store.put('d/race', text('x'))
+        const results = await Promise.allSettled(Array.from({ length: 6 }, () => store.deleteIfMatch!('d/race', head.version)))
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+        for (const r of results) if (r.status === 'rejected') expect(isVolumeError(r.reason, 'EPRECONDITION')).toBe(true)
+      })
       it('deletes many keys; missing keys count as deleted', async () => {
         await store.put('d/1', text('1'))
         await store.put('d/2', text('2'))
@@ -226,8 +243,8 @@ export function runBlobStoreConformance(name: string, factory: BlobStoreFactory)
       it('copy of a missing source is ENOENT', async () => {
         await expectCode(store.copy('k/none', 'k/x'), 'ENOENT')
       })
-      it('copy with ifNoneMatch onto an existing key is EPRECONDITION', async () => {
-        if (!store.capabilities.conditionalCreate) return expect(store.capabilities.conditionalCreate).toBe(false)
+      it('copy with ifNoneMatch onto an existing key is EPRECONDITION', async (ctx) => {
+        if (!store.capabilities.conditionalCreate) return ctx.skip('the backend lacks conditionalCreate')
         await expectCode(store.copy('k/src', 'k/dst', { ifNoneMatch: '*' }), 'EPRECONDITION')
       })
       it('setMetadata replaces metadata and keeps data', async () => {
