@@ -17,6 +17,11 @@ import {
   type VolumeInfo,
   type WriteData,
   type WriteFileOptions,
+  type ChangeItem,
+  type VolumeWatch,
+  type WatchDirOptions,
+  type WatchHandle,
+  type WatchOptions,
 } from '@volumes/core'
 import { resolveConnection, type ConnectionOptions } from './connection.js'
 import type { CreateOptions, DestroyOptions, RequestOptions, TokenOptions, VolumeToken } from './options.js'
@@ -27,6 +32,7 @@ import { openFileStream, readFileAs } from './read-file.js'
 import { pathRoute, volumeRoute } from './routes.js'
 import { uploadDirectory } from './upload-directory.js'
 import { writeFileOver } from './write-file.js'
+import { watchDirOverHttp, watchOverHttp } from './watch.js'
 
 /**
  * A volume on a volumes server, with the methods, options, errors and streaming of
@@ -234,6 +240,19 @@ export class Volume {
       path: this.name,
     })
     return { token: String(json.token), expiresAt: dateFromJson(json.expiresAt, 'createToken', 'expiresAt') }
+  }
+
+  /**
+   * Watches a directory through the server (Server-Sent Events), as the library's `volume.watch`:
+   * events and gaps; reconnects with the last cursor when the connection breaks.
+   */
+  watch(path: string, options: WatchOptions = {}): VolumeWatch {
+    return watchOverHttp(this.#http, this.volumeId, normalisePath(path, 'watch'), options)
+  }
+
+  /** E2B's `watchDir`: calls `onEvent` for every event (and gap) until `stop()`; resolves once watching. */
+  async watchDir(path: string, onEvent: (event: ChangeItem) => void | Promise<void>, options: WatchDirOptions = {}): Promise<WatchHandle> {
+    return watchDirOverHttp(this.#http, this.volumeId, normalisePath(path, 'watch'), onEvent, options)
   }
 
   async #entry(request: Parameters<HttpClient['json']>[0]): Promise<EntryInfo> {

@@ -17,6 +17,7 @@ import { openApiDocument, type OpenApiDocument } from './openapi.js'
 import { rawPathname } from './paths.js'
 import { attachmentRoutes } from './routes/attachments.js'
 import { fileRoutes } from './routes/files.js'
+import { eventRoutes } from './routes/events.js'
 import { tokenRoutes } from './routes/tokens.js'
 import { volumeRoutes } from './routes/volumes.js'
 
@@ -135,6 +136,7 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
   volumeRoutes(app, deps)
   tokenRoutes(app, deps)
   fileRoutes(app, deps)
+  eventRoutes(app, deps)
   attachmentRoutes(app, deps)
   defineRoute(app, deps, { method: 'GET', path: '/openapi.json', op: 'openapi', auth: false, handler: async (c) => c.json(openapi) })
   defineRoute(app, deps, { method: 'GET', path: '/healthz', op: 'health', auth: false, handler: async (c) => c.json({ ok: true }) })

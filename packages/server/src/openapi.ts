@@ -161,6 +161,12 @@ export function openApiDocument(options: { serverUrl?: string; e2bPrefix?: strin
       '/volumes/{volume}/copy': {
         post: operation({ operationId: 'copy', summary: 'Copy a file or directory', parameters: v, body: ref('Move'), status: '200', response: ref('EntryInfo') }),
       },
+      '/volumes/{volume}/events': {
+        get: operation({
+          operationId: 'watch', summary: 'Change events as Server-Sent Events (id: cursor; resume with Last-Event-ID)', status: '200', response: 'text',
+          parameters: [...v, query('path', string, 'directory to watch, default /'), query('recursive', boolean), query('since', string, 'cursor to resume after (or the Last-Event-ID header)')],
+        }),
+      },
       '/attachments': {
         post: operation({ operationId: 'attach', summary: 'Attach volumes to a holder (all or nothing; 423 when attached elsewhere)', body: ref('Attach'), status: '201', response: ref('Attachment') }),
       },
