@@ -111,7 +111,7 @@ export class FsState {
 
   /** Files created here and not yet in the store, directly inside `directory`. */
   pendingIn(directory: string): OpenFile[] {
-    return [...this.openFiles.values()].filter((file) => file.created && parentOf(file.path) === directory)
+    return [...this.openFiles.values()].filter((file) => file.created && !file.unlinked && parentOf(file.path) === directory)
   }
 
   /**

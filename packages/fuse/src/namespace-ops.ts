@@ -78,8 +78,8 @@ export class NamespaceOps {
     const { state } = this
     state.checkWritable('unlink', path)
     const open = state.openFiles.get(path)
-    if (open?.created) {
-      // Never reached the store: forget it; its handles keep the local copy until closed.
+    if (open?.created || open?.unlinked) {
+      // Never reached the store (or already removed from it, see `#hide`): forget it; its handles keep the local copy until closed.
       open.unlinked = true
       state.openFiles.delete(path)
       state.changed(path, null)
@@ -99,6 +99,7 @@ export class NamespaceOps {
   async rename(from: string, to: string): Promise<void> {
     const { state } = this
     state.checkWritable('rename', from)
+    if (to.slice(to.lastIndexOf('/') + 1).startsWith('.fuse_hidden') && state.openFiles.has(from)) return this.#hide(from, to)
     for (const file of state.openUnder(from)) await file.lock.runExclusive(() => file.upload())
     const replaced = state.openFiles.get(to)
     await state.volume.rename(from, to)
@@ -113,6 +114,24 @@ export class NamespaceOps {
     }
     state.cache.invalidateTree(from)
     state.cache.invalidateTree(to)
+  }
+
+  /**
+   * libfuse's unlink of an open file: it renames the file to `.fuse_hiddenXXXX` and unlinks
+   * that name at the last release. Here that is an unlink in the store now, while the open
+   * file lives on locally under the hidden name (never listed, never uploaded).
+   */
+  async #hide(from: string, hidden: string): Promise<void> {
+    const { state } = this
+    const open = state.openFiles.get(from)!
+    // Its readers keep reading after the object is gone: copy it into the cache first.
+    await open.lock.runExclusive(() => open.stage())
+    if (!open.created && !open.unlinked) await state.volume.remove(from)
+    open.unlinked = true
+    state.openFiles.delete(from)
+    open.path = hidden
+    state.openFiles.set(hidden, open)
+    state.changed(from, null)
   }
 
   async symlink(target: string, path: string): Promise<void> {

@@ -69,6 +69,22 @@ describe.skipIf(fuseReason !== undefined)(`mount semantics (local disk)${fuseRea
     expect((await volume.list('/')).map((e) => e.name)).toEqual(['kept.txt'])
   })
 
+  it('an unlinked open file stays readable and writable through its descriptor, and never reaches the store', async () => {
+    const store = localStore()
+    const volume = await store.create('unlinked')
+    await volume.writeFile('/old', 'stored\n')
+    const mount = await mountFresh(store, 'unlinked')
+    const m = mount.mountpoint
+    try {
+      // Both go through libfuse's .fuse_hidden rename (hard_remove made fuse-native crash on fstat/pread).
+      expect(await sh(`exec 3<${m}/old; rm ${m}/old; cat <&3; stat -L -c %s /dev/fd/3`)).toBe('stored\n7\n')
+      expect(await sh(`exec 3<>${m}/new; echo fresh >&3; rm ${m}/new; cat /dev/fd/3; ls -A ${m}`)).toBe('fresh\n')
+    } finally {
+      await mount.unmount()
+    }
+    expect(await volume.list('/')).toEqual([])
+  })
+
   it('a readonly mount refuses every change with EROFS', async () => {
     const store = localStore()
     const volume = await store.create('ro')
