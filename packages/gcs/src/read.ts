@@ -29,7 +29,8 @@ export async function headObject(context: GcsContext, key: string, options?: Blo
 /**
  * `get`: reads the object's metadata, then streams that generation (or a byte range of it),
  * so the head returned always describes the bytes. Range checks need no request; an empty
- * range needs no download. A generation replaced in between is read again from the start.
+ * range needs no download. A generation replaced in between is read again from the start;
+ * after {@link READ_ATTEMPTS} replaced generations, EAGAIN (`ConcurrentWrite`, temporary).
  */
 export async function getObject(context: GcsContext, key: string, options: BlobGetOptions = {}): Promise<BlobReadResult> {
   const op = 'get'
@@ -44,7 +45,12 @@ export async function getObject(context: GcsContext, key: string, options: BlobG
     try {
       return { head, body: await openDownload(file, start, end, head.size, key, options.signal, context.bodyTimeoutMs) }
     } catch (error) {
-      if (!(isNotFound(error) || isVolumeError(error, 'ENOENT')) || attempt >= READ_ATTEMPTS) throw error
+      if (!(isNotFound(error) || isVolumeError(error, 'ENOENT'))) throw error
+      if (attempt >= READ_ATTEMPTS) {
+        // The object exists but each generation we saw was replaced before its download began:
+        // a retry may cure that; "no such file" would be wrong.
+        throw new VolumeError('EAGAIN', { op, path: key, reason: 'ConcurrentWrite', temporary: true, cause: error, detail: `the object was replaced during each of ${attempt} reads` })
+      }
     }
   }
 }

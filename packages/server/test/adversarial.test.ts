@@ -1,3 +1,4 @@
+import { runBlobVersionTests } from '@volumes/testkit'
 import { afterAll, describe } from 'vitest'
 import { serverBackends } from './backends.js'
 import { errorLeakCases } from './cases/error-leak-cases.js'
@@ -11,6 +12,7 @@ afterAll(() => services.stop())
 
 for (const backend of services.backends) {
   describe(`server on ${backend.name}`, () => {
+    runBlobVersionTests(() => backend.make())
     rangedReadCases(backend)
     idleBodyCases(backend)
     errorLeakCases(backend)
