@@ -16,6 +16,7 @@ import { rm } from './rm.js'
 import { serve } from './serve.js'
 import { stat } from './stat.js'
 import { unmount } from './unmount.js'
+import { watch } from './watch.js'
 
 /**
  * The command table, in the order help lists them. Adding a command is one import
@@ -34,6 +35,7 @@ export const commands: readonly Command[] = [
   mkdir,
   rm,
   mv,
+  watch,
   chmod,
   chown,
   serve,

@@ -114,7 +114,9 @@ export const serve = defineCommand({
     } else {
       leases = new MemoryLeaseManager()
     }
-    const store = new VolumeStore({ blobs, leases })
+    // Change events on the same Redis, so every server over it (and `volumes watch --redis`) sees every write.
+    const changes = redisUrl === undefined ? undefined : new (await import('@volumes/redis')).RedisChangeFeed({ redis: redisOptionsOf(redisUrl) })
+    const store = new VolumeStore({ blobs, leases, ...(changes ? { changes } : {}) })
     const server = await startVolumesServer({
       store,
       auth: { apiKeys: [{ key: apiKey, team }], tokenSecret, unownedTeam: team },
@@ -141,6 +143,7 @@ export const serve = defineCommand({
     } finally {
       stop.dispose()
       await leases.close()
+      await changes?.close()
     }
   },
 })
