@@ -136,8 +136,13 @@ export function openApiDocument(options: { serverUrl?: string; e2bPrefix?: strin
       },
       '/volumes/{volume}/files/{path}': {
         get: operation({
-          operationId: 'readFile', summary: 'Read a file (streamed; Range: bytes=a-b gives 206)', status: '200', response: 'bytes',
-          parameters: [...vp, { name: 'range', in: 'header', schema: string, description: 'bytes=a-b, bytes=a- or bytes=-n' }],
+          operationId: 'readFile', summary: 'Read a file (streamed, one version: ETag; Range: bytes=a-b gives 206)', status: '200', response: 'bytes',
+          parameters: [
+            ...vp,
+            { name: 'range', in: 'header', schema: string, description: 'bytes=a-b, bytes=a- or bytes=-n' },
+            { name: 'if-match', in: 'header', schema: string, description: "ETags (or *): 412 when the file's current version is another one" },
+            { name: 'if-range', in: 'header', schema: string, description: 'an ETag or the Last-Modified date: the range if the file is still that version, else the whole file' },
+          ],
         }),
         put: operation({
           operationId: 'writeFile', summary: 'Write a whole file (streamed body, size limit: 413)', body: 'bytes', status: '201', response: ref('EntryInfo'),
