@@ -7,7 +7,7 @@ import { withMutationFence } from './attach/mutation-fence.js'
 import { VolumeActivity } from './registry/volume-activity.js'
 import { renameIntentPrefix } from './volume/rename-intent.js'
 import type { UsageCounts } from './quota/usage-object.js'
-import { VolumeError } from './errors/volume-error.js'
+import { isVolumeError, VolumeError } from './errors/volume-error.js'
 import type { LeaseManager } from './leases/lease-manager.js'
 import { MemoryLeaseManager } from './leases/memory-lease-manager.js'
 import type { ChangeFeed } from './changes/change-feed.js'
@@ -26,7 +26,12 @@ import { markerMetadata } from './volume/entry-info-of.js'
 import { deleteTree } from './volume/tree-walk.js'
 import { withUserPaths } from './volume/user-paths.js'
 import { Volume } from './volume/volume.js'
+import { Snapshots, type ForkOptions } from './snapshots/snapshot-service.js'
+import type { SnapshotInfo } from './snapshots/snapshot-record.js'
 import type { MutationGuard, VolumeContext } from './volume/volume-context.js'
+
+/** A volume record field set by the first snapshot (records tolerate unknown fields). */
+type SnapshotMark = StoredVolumeRecord & { readonly hasSnapshots?: boolean }
 
 /** Options of {@link VolumeStore}. */
 export interface VolumeStoreOptions {
@@ -102,6 +107,7 @@ export class VolumeStore {
   readonly #activity = new VolumeActivity()
   readonly #maxInodes: number
   readonly #bytesPerGb: number
+  readonly #snapshots: Snapshots
 
   constructor(options: VolumeStoreOptions) {
     this.blobs = options.blobs
@@ -121,6 +127,38 @@ export class VolumeStore {
     this.#usage = quota && conditionalCreate && compareAndSwap ? new UsageTracker(options.blobs, (id) => this.#recountLive(id)) : undefined
     this.#maxInodes = quota?.maxInodes ?? Number.POSITIVE_INFINITY
     this.#bytesPerGb = quota?.bytesPerGb ?? 1e9
+    this.#snapshots = new Snapshots({
+      blobs: this.blobs, volumeBlobs: this.#volumeBlobs, leases: this.leases, registry: this.#registry, usage: this.#usage,
+      concurrency: this.#concurrency, region: this.region, namePolicy: this.#namePolicy, sizePolicy: this.#sizePolicy,
+      limitsOf: (sizeGb) => (this.#usage ? { maxBytes: sizeGb * this.#bytesPerGb, maxInodes: this.#maxInodes } : { maxBytes: Infinity, maxInodes: Infinity }),
+      find: async (idOrName) => (await this.#find(idOrName, true))?.record,
+      open: (record) => this.#volumeOf(record),
+      markHasSnapshots: (volumeId) => this.#markHasSnapshots(volumeId),
+    })
+  }
+
+  /** Ready snapshots of a volume (by id or name), oldest first. ENOENT (reason `VolumeNotFound`) for no such volume. */
+  async listSnapshots(idOrName: string, options: { signal?: AbortSignal } = {}): Promise<SnapshotInfo[]> {
+    const { record } = await this.#require(idOrName, 'listSnapshots')
+    return this.#snapshots.listOf(record.volumeId, options.signal)
+  }
+
+  /** One snapshot. ENOENT (reason `SnapshotNotFound`) when there is none (or it is not finished). */
+  async getSnapshot(snapshotId: string): Promise<SnapshotInfo> {
+    return this.#snapshots.get(snapshotId)
+  }
+
+  /** Deletes a snapshot; volumes forked from it keep their content. False when there was none. */
+  async deleteSnapshot(snapshotId: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return this.#snapshots.delete(snapshotId, options.signal)
+  }
+
+  /**
+   * A new, independent volume with a snapshot's content and attributes, named `newName`.
+   * EEXIST when the name is taken; ENOENT `SnapshotNotFound`; ENOSPC when it does not fit `sizeGb`.
+   */
+  async fork(snapshotId: string, newName: string, options: ForkOptions = {}): Promise<Volume> {
+    return this.#snapshots.fork(snapshotId, newName, options)
   }
 
   /** Creates a volume. EINVAL for a bad name, size or labels; EEXIST when the name is taken. */
@@ -160,16 +198,24 @@ export class VolumeStore {
 
   /**
    * Deletes a volume and everything in it. Returns false when it did not exist.
-   * EBUSY while it is attached, unless `force`.
+   * EBUSY while it is attached, unless `force`. EBUSY (reason `VolumeHasSnapshots`) while it has
+   * snapshots, unless `snapshots` is `'delete'` (they go first) or `'keep'` (they outlive it).
    */
-  async destroy(idOrName: string, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<boolean> {
+  async destroy(idOrName: string, options: { force?: boolean; snapshots?: 'refuse' | 'delete' | 'keep'; signal?: AbortSignal } = {}): Promise<boolean> {
     const found = await this.#find(idOrName, true)
     if (!found) return false
     const { record } = found
+    const policy = options.snapshots ?? 'refuse'
+    // Only a volume that ever had a snapshot pays for the listing.
+    const snapshots = policy === 'keep' || record.destroying || !(record as SnapshotMark).hasSnapshots ? [] : await this.#snapshots.listOf(record.volumeId, options.signal)
+    if (snapshots.length > 0 && policy === 'refuse') {
+      throw new VolumeError('EBUSY', { op: 'destroy', path: record.name, reason: 'VolumeHasSnapshots', detail: `Volume "${record.name}" has ${snapshots.length} snapshot(s): pass { snapshots: 'delete' } or 'keep'` })
+    }
     const attachments = await this.leases.listAttachments(record.volumeId)
     if (attachments.length > 0 && !options.force) {
       throw new VolumeError('EBUSY', { op: 'destroy', path: record.name, reason: 'VolumeAttached', detail: `Volume "${record.name}" is attached` })
     }
+    for (const snapshot of snapshots) await this.#snapshots.delete(snapshot.snapshotId, options.signal)
     for (const attachment of attachments) await this.leases.forceRelease(record.volumeId, attachment.holderId, 'volume destroyed')
     // Gone for every caller from here on; a destroy that stops half-way is finished by the next one.
     if (!record.destroying) await this.#registry.update({ ...record, destroying: true }, found.version)
@@ -181,6 +227,19 @@ export class VolumeStore {
     await deleteTree(context, renameIntentPrefix(record.volumeId), 'destroy', options.signal)
     await this.#registry.remove(record)
     return true
+  }
+
+  /** Notes in the volume's record that it has (had) snapshots, so that destroy looks for them. */
+  async #markHasSnapshots(volumeId: string): Promise<void> {
+    for (;;) {
+      const found = await this.#registry.byId(volumeId)
+      if (!found || (found.record as SnapshotMark).hasSnapshots) return
+      try {
+        return await this.#registry.update({ ...found.record, hasSnapshots: true } as StoredVolumeRecord, found.version)
+      } catch (error) {
+        if (!isVolumeError(error, 'EPRECONDITION')) throw error
+      }
+    }
   }
 
   /** The recount behind a missing usage object, refused for a volume that no longer exists (ENOENT `VolumeNotFound`). */
@@ -267,7 +326,7 @@ export class VolumeStore {
   }
 
   #volumeOf(record: StoredVolumeRecord, guard?: MutationGuard): Volume {
-    return new Volume(this.#contextOf(record, guard), toVolumeInfo(record))
+    return new Volume(this.#contextOf(record, guard), toVolumeInfo(record), this.#snapshots)
   }
 }
 

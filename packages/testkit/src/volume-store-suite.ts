@@ -8,6 +8,7 @@ import { runVolumeModelProperties } from './volume-model-properties.js'
 import { runVolumeAttachTests } from './volume-attach-suite.js'
 import { runVolumeConcurrencyTests } from './volume-concurrency-suite.js'
 import { runVolumeHardeningTests } from './volume-hardening-suite.js'
+import { runSnapshotTests } from './snapshot-suite.js'
 
 /** Creates a fresh, empty BlobStore for one suite run. */
 export type VolumeBlobFactory = () => Promise<BlobStore> | BlobStore
@@ -122,6 +123,7 @@ export function runVolumeStoreConformance(name: string, factory: VolumeBlobFacto
     runVolumeAttachTests(() => blobs)
     runVolumeConcurrencyTests(() => blobs, options.concurrencyRuns ?? 20)
     runVolumeHardeningTests(() => blobs)
+    runSnapshotTests(() => blobs)
     runVolumePathProperties(() => ({ blobs, store }), options.hostilePathRuns ?? 400)
     runVolumeModelProperties(() => store, options.propertyRuns ?? 60)
   })

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { WriteData } from '../blob/body.js'
-import { isVolumeError } from '../errors/volume-error.js'
+import { isVolumeError, VolumeError } from '../errors/volume-error.js'
 import type { EntryInfo } from '../metadata/entry-info.js'
 import { normalisePath } from '../paths/volume-path.js'
 import type { VolumeUsage } from '../quota/quota-guard.js'
@@ -26,6 +26,8 @@ import type { ChangeItem } from '../changes/change-feed.js'
 import { recordChanges } from '../changes/record-changes.js'
 import { watchDirectory, watchVolume, type VolumeWatch, type WatchDirOptions, type WatchHandle, type WatchOptions } from '../changes/watch.js'
 import type { OwnershipOptions } from './entry-info-of.js'
+import type { SnapshotInfo } from '../snapshots/snapshot-record.js'
+import type { RestoreOptions, SnapshotOptions, VolumeSnapshotOps } from '../snapshots/snapshot-service.js'
 
 /**
  * A handle on one volume: a POSIX-like file tree, with methods named after the
@@ -39,6 +41,7 @@ export class Volume {
   constructor(
     private readonly context: VolumeContext,
     info: VolumeInfo,
+    private readonly snapshots?: VolumeSnapshotOps,
   ) {
     this.info = info
   }
@@ -186,5 +189,27 @@ export class Volume {
   /** Downloads a volume directory tree to the local disk with bounded concurrency and progress. */
   async downloadDirectory(remoteDir: string, localDir: string, options: TransferOptions = {}): Promise<TransferSummary> {
     return downloadDirectory(this.context, remoteDir, localDir, options)
+  }
+
+  /**
+   * Takes an immutable snapshot of the whole volume as of one point in time, while writers
+   * go on (see docs/architecture.md "Snapshots"). ENOTSUP for a bucket opened as a volume.
+   */
+  async snapshot(options: SnapshotOptions = {}): Promise<SnapshotInfo> {
+    return this.#snapshots('snapshot').snapshot(this.info, options)
+  }
+
+  /**
+   * Makes the volume's content the snapshot's (any snapshot in the store). EBUSY while another
+   * holder has it attached; ENOENT `SnapshotNotFound`; ENOSPC when it does not fit the volume.
+   * Readers see the volume emptied then refilled while it runs, and exactly the snapshot after.
+   */
+  async restore(snapshotId: string, options: RestoreOptions = {}): Promise<SnapshotInfo> {
+    return this.#snapshots('restore').restore(this.context, this.info, snapshotId, options)
+  }
+
+  #snapshots(op: string): VolumeSnapshotOps {
+    if (!this.snapshots) throw new VolumeError('ENOTSUP', { op, path: this.name, reason: 'NoSnapshots', detail: 'this volume has no registry to keep snapshots in' })
+    return this.snapshots
   }
 }
