@@ -1,4 +1,5 @@
 export { Volume } from './volume.js'
+export { Snapshots, type SnapshotInfo, type SnapshotRequestOptions } from './snapshots.js'
 export type { CreateOptions, DestroyOptions, RequestOptions, TokenOptions, VolumeToken } from './options.js'
 export { Attachment, type AttachedMount, type AttachRequestOptions, type MountSource } from './attachments.js'
 export { resolveConnection, type Connection, type ConnectionOptions } from './connection.js'

@@ -19,6 +19,7 @@ import { attachmentRoutes } from './routes/attachments.js'
 import { fileRoutes } from './routes/files.js'
 import { eventRoutes } from './routes/events.js'
 import { tokenRoutes } from './routes/tokens.js'
+import { snapshotRoutes } from './routes/snapshots.js'
 import { volumeRoutes } from './routes/volumes.js'
 
 /** Credentials the server accepts. */
@@ -138,6 +139,7 @@ export function createVolumesHandler(options: VolumesHandlerOptions): VolumesHan
   fileRoutes(app, deps)
   eventRoutes(app, deps)
   attachmentRoutes(app, deps)
+  snapshotRoutes(app, deps)
   defineRoute(app, deps, { method: 'GET', path: '/openapi.json', op: 'openapi', auth: false, handler: async (c) => c.json(openapi) })
   defineRoute(app, deps, { method: 'GET', path: '/healthz', op: 'health', auth: false, handler: async (c) => c.json({ ok: true }) })
   defineRoute(app, deps, {

@@ -50,6 +50,10 @@ const schemas: Record<string, JsonSchema> = {
   Token: object({ token: string, expiresAt: time, volumeId: string, readOnly: boolean }, ['token', 'expiresAt']),
   CreateVolume: object({ name: string, sizeGb: integer, region: string, labels: { type: 'object', additionalProperties: string } }, ['name']),
   CreateToken: object({ readOnly: boolean, ttlSeconds: integer }),
+  Snapshot: object({ snapshotId: string, volumeId: string, name: string, createdAt: time, files: integer, bytes: integer, labels: { type: 'object', additionalProperties: string } }, ['snapshotId', 'volumeId', 'createdAt', 'files', 'bytes']),
+  CreateSnapshot: object({ name: string, labels: { type: 'object', additionalProperties: string } }),
+  Fork: object({ name: string, sizeGb: integer, labels: { type: 'object', additionalProperties: string } }, ['name']),
+  Restore: object({ snapshotId: string, holderId: string }, ['snapshotId']),
   Ownership: object({ mode: integer, uid: integer, gid: integer }),
   MakeDir: object({ force: boolean, mode: integer, uid: integer, gid: integer }),
   Move: object({ from: string, to: string, recursive: boolean }, ['from', 'to']),
@@ -68,6 +72,7 @@ type Param = { name: string; in: 'path' | 'query' | 'header'; schema: JsonSchema
 const volumeParam: Param = { name: 'volume', in: 'path', required: true, schema: string, description: 'volume id or name' }
 const pathParam: Param = { name: 'path', in: 'path', required: true, schema: string, description: 'the rest of the URL: a path inside the volume, percent-decoded once, slashes included' }
 const holderParam: Param = { name: 'holderId', in: 'path', required: true, schema: string }
+const snapshotParam: Param = { name: 'snapshot', in: 'path', required: true, schema: string, description: 'snapshot id (snap-...)' }
 const query = (name: string, schema: JsonSchema, description?: string): Param => ({ name, in: 'query', schema, ...(description ? { description } : {}) })
 
 const jsonContent = (schema: JsonSchema): object => ({ 'application/json': { schema } })
@@ -130,6 +135,20 @@ export function openApiDocument(options: { serverUrl?: string; e2bPrefix?: strin
       },
       '/volumes/{volume}/tokens': {
         post: operation({ operationId: 'createToken', summary: 'A volume token (scoped to one volume)', parameters: v, body: ref('CreateToken'), status: '201', response: ref('Token') }),
+      },
+      '/volumes/{volume}/snapshots': {
+        post: operation({ operationId: 'createSnapshot', summary: 'Snapshot the volume (one point in time)', parameters: v, body: ref('CreateSnapshot'), status: '201', response: ref('Snapshot') }),
+        get: operation({ operationId: 'listSnapshots', summary: "The volume's snapshots", parameters: v, status: '200', response: arrayOf(ref('Snapshot')) }),
+      },
+      '/volumes/{volume}/restore': {
+        post: operation({ operationId: 'restore', summary: "Make the volume's content a snapshot's (409 while another holder is attached)", parameters: v, body: ref('Restore'), status: '200', response: ref('Snapshot') }),
+      },
+      '/snapshots/{snapshot}': {
+        get: operation({ operationId: 'getSnapshot', summary: 'A snapshot', parameters: [snapshotParam], status: '200', response: ref('Snapshot') }),
+        delete: operation({ operationId: 'deleteSnapshot', summary: 'Delete a snapshot (forks keep their content)', parameters: [snapshotParam], status: '204' }),
+      },
+      '/snapshots/{snapshot}/fork': {
+        post: operation({ operationId: 'fork', summary: 'A new volume with the snapshot\'s content', parameters: [snapshotParam], body: ref('Fork'), status: '201', response: ref('VolumeInfo') }),
       },
       '/volumes/{volume}/attachments': {
         get: operation({ operationId: 'listVolumeAttachments', summary: "The volume's leases", parameters: v, status: '200', response: arrayOf(ref('Lease')) }),
