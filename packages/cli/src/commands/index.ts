@@ -5,6 +5,9 @@ import { chown } from './chown.js'
 import { cp } from './cp.js'
 import { create } from './create.js'
 import { destroy } from './destroy.js'
+import { fork } from './fork.js'
+import { restore } from './restore.js'
+import { snapshot } from './snapshot.js'
 import { fsck } from './fsck.js'
 import { info } from './info.js'
 import { list } from './list.js'
@@ -27,6 +30,9 @@ export const commands: readonly Command[] = [
   list,
   info,
   destroy,
+  snapshot,
+  fork,
+  restore,
   fsck,
   ls,
   stat,
