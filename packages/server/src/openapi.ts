@@ -141,7 +141,7 @@ export function openApiDocument(options: { serverUrl?: string; e2bPrefix?: strin
         get: operation({ operationId: 'listSnapshots', summary: "The volume's snapshots", parameters: v, status: '200', response: arrayOf(ref('Snapshot')) }),
       },
       '/volumes/{volume}/restore': {
-        post: operation({ operationId: 'restore', summary: "Make the volume's content a snapshot's (409 while another holder is attached)", parameters: v, body: ref('Restore'), status: '200', response: ref('Snapshot') }),
+        post: operation({ operationId: 'restore', summary: "Make the volume's content a snapshot's (EBUSY while another holder is attached)", parameters: v, body: ref('Restore'), status: '200', response: ref('Snapshot') }),
       },
       '/snapshots/{snapshot}': {
         get: operation({ operationId: 'getSnapshot', summary: 'A snapshot', parameters: [snapshotParam], status: '200', response: ref('Snapshot') }),
