@@ -129,6 +129,23 @@ export function runVolumeEventTests(name: string, factory: () => Promise<BlobSto
       await resumed.close()
     })
 
+    it('publishes what a snapshot restore changed', async () => {
+      const volume = await fresh()
+      await volume.writeFile('/kept', 'same')
+      await volume.writeFile('/changed', 'old')
+      const snapshot = await volume.snapshot()
+      await volume.writeFile('/changed', 'new')
+      await volume.writeFile('/added', 'x')
+      const watch = volume.watch('/', { recursive: true })
+      await watch.ready
+      await volume.restore(snapshot.snapshotId)
+      await volume.writeFile('/end', '')
+      const lines = await readUntil(watch, '/end')
+      expect(lines.at(-1)).toBe('create file /end')
+      expect(lines.slice(0, -1).sort()).toEqual(['chmod directory /', 'remove file /added', 'write file /changed', 'write file /kept'])
+      await watch.close()
+    })
+
     it('refuses to watch a missing path (ENOENT), a file (ENOTDIR), a bad cursor (EINVAL)', async () => {
       const volume = await fresh()
       await volume.writeFile('/file', 'x')

@@ -205,7 +205,8 @@ export class Volume {
    * Readers see the volume emptied then refilled while it runs, and exactly the snapshot after.
    */
   async restore(snapshotId: string, options: RestoreOptions = {}): Promise<SnapshotInfo> {
-    return this.#snapshots('restore').restore(this.context, this.info, snapshotId, options)
+    const snapshots = this.#snapshots('restore')
+    return recordChanges(this.context, { op: 'restore' }, (context) => snapshots.restore(context, this.info, snapshotId, options))
   }
 
   #snapshots(op: string): VolumeSnapshotOps {
