@@ -97,8 +97,14 @@ export class RedisChangeFeed implements ChangeFeed {
     const recursive = options.recursive === true
     let closed = false
     let connection: RedisClient | undefined
+    let wake: () => void = () => undefined
+    // A Cluster client keeps a command whose connection was closed queued: the read also ends on this.
+    const stopped = new Promise<null>((resolve) => {
+      wake = () => resolve(null)
+    })
     const stop = (): void => {
       closed = true
+      wake()
       connection?.disconnect()
     }
     options.signal?.addEventListener('abort', stop, { once: true })
@@ -109,7 +115,9 @@ export class RedisChangeFeed implements ChangeFeed {
         if (gapFirst) yield gap(position.id)
         while (!closed && !options.signal?.aborted) {
           connection ??= client.duplicate()
-          const reply = (await connection.xread('COUNT', 256, 'BLOCK', blockMs, 'STREAMS', stream, position.id)) as [string, StreamEntry[]][] | null
+          const reading = connection.xread('COUNT', 256, 'BLOCK', blockMs, 'STREAMS', stream, position.id) as Promise<[string, StreamEntry[]][] | null>
+          reading.catch(() => undefined)
+          const reply = await Promise.race([reading, stopped])
           for (const entry of reply?.[0]?.[1] ?? []) {
             const seq = sequenceOf(entry)
             const before = position.id
