@@ -63,9 +63,11 @@ export const mount = defineCommand({
     } else {
       leases = new MemoryLeaseManager()
     }
+    const changes = redisUrl === undefined ? undefined : new (await import('@volumes/redis')).RedisChangeFeed({ redis: redisOptionsOf(redisUrl) })
     const stop = stopRequested(context.io)
     try {
-      const store = new VolumeStore({ blobs, leases })
+      // Writes through the mount publish change events on the same Redis (`volumes watch --redis` sees them).
+      const store = new VolumeStore({ blobs, leases, ...(changes ? { changes } : {}) })
       const holderId = values.holder ?? `mount:${hostname()}:${process.pid}`
       const mounted = await fuse.mountVolume(name, context.localPath(mountpoint), {
         store, mode, holderId, ttlMs, uid, gid, attrTimeout,
@@ -85,6 +87,7 @@ export const mount = defineCommand({
     } finally {
       stop.dispose()
       await leases.close()
+      await changes?.close()
     }
   },
 })
