@@ -85,7 +85,14 @@ export class Snapshots implements VolumeSnapshotOps {
     }
     const version = await this.records.create(pending)
     await this.host.markHasSnapshots(info.volumeId)
-    const counts = await copyConsistently(this.host.volumeBlobs, this.host.blobs, `${info.volumeId}/`, snapshotDataPrefix(snapshotId), this.host.concurrency, 'snapshot', options.signal)
+    let counts
+    try {
+      counts = await copyConsistently(this.host.volumeBlobs, this.host.blobs, `${info.volumeId}/`, snapshotDataPrefix(snapshotId), this.host.concurrency, 'snapshot', options.signal)
+    } catch (error) {
+      // A failed snapshot leaves nothing (a crash leaves an invisible `creating` record, which deleteSnapshot removes).
+      await this.delete(snapshotId).catch(() => undefined)
+      throw error
+    }
     const ready: StoredSnapshotRecord = { ...pending, ...counts, createdAt: new Date().toISOString(), state: 'ready' }
     await this.records.update(ready, version)
     return toSnapshotInfo(ready)
