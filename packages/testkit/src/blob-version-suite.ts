@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectBytes, type BlobStore } from '@volumes/core'
+import { collectBytes, isTemporaryError, type BlobHead, type BlobStore, type ByteRange } from '@volumes/core'
 
 const SMALL = new Uint8Array(10).fill(0x61)
 const BIG = new Uint8Array(400_000).fill(0x62)
@@ -26,8 +26,9 @@ export function runBlobVersionTests(factory: () => Promise<BlobStore> | BlobStor
       try {
         for (let i = 0; i < rounds; i++) {
           const range = ranges[i % ranges.length]
-          const { head, body } = await store.get(key, range ? { range } : {})
-          const bytes = await collectBytes(body)
+          // A store may refuse a read while the object keeps changing (temporary, e.g. GCS's EAGAIN
+          // ConcurrentWrite after five replaced generations); what it must never do is mix versions.
+          const { head, bytes } = await readRetryingTemporary(store, key, range)
           const letter = head.size === SMALL.byteLength ? 0x61 : 0x62
           expect([SMALL.byteLength, BIG.byteLength]).toContain(head.size)
           const start = range?.start ?? 0
@@ -41,4 +42,15 @@ export function runBlobVersionTests(factory: () => Promise<BlobStore> | BlobStor
       }
     })
   })
+}
+
+async function readRetryingTemporary(store: BlobStore, key: string, range: ByteRange | undefined): Promise<{ head: BlobHead; bytes: Uint8Array }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { head, body } = await store.get(key, range ? { range } : {})
+      return { head, bytes: await collectBytes(body) }
+    } catch (error) {
+      if (!isTemporaryError(error) || attempt >= 20) throw error
+    }
+  }
 }
